@@ -1,0 +1,103 @@
+# imscheck - a Nagios-compatible check suite for an Internet mail service.
+#
+#   make            build common/libimscheck.a and the plugins
+#   make check      install what is missing, build, run every test
+#   make demo       build, start the lab, run the plugins against it
+#   make bench      compare with what users would use instead
+#   make install    PREFIX, DESTDIR, PLUGINDIR as usual
+#   SANITIZE=1      build with ASan and UBSan (make check SANITIZE=1)
+
+VERSION    = 0.1.0
+PREFIX    ?= /usr/local
+PLUGINDIR ?= /usr/lib/nagios/plugins
+MANDIR    ?= $(PREFIX)/share/man
+BUILD     ?= build
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
+	   -Wstrict-prototypes -fno-common -Werror
+PKGS     = libcares libconfig openssl
+CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+	    -DIMSCHECK_VERSION='"$(VERSION)"' -Icommon
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
+LIBS     = $(shell pkg-config --libs $(PKGS)) -lm
+
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
+	      -fno-sanitize-recover=all
+LDFLAGS    += -fsanitize=address,undefined
+endif
+
+LIB      = common/libimscheck.a
+LIB_SRC  = $(wildcard common/*.c)
+LIB_OBJ  = $(LIB_SRC:.c=.o)
+PLUGINS  = $(patsubst %.c,%,$(wildcard plugins/check_*.c))
+UNITS    = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
+MAN1     = $(wildcard man/*.1)
+
+all: $(LIB) $(PLUGINS)
+
+# Objects depend on the flags they were built with, so SANITIZE=1 and back
+# rebuild everything instead of mixing the two.
+FLAGS_STAMP = $(BUILD)/flags
+$(FLAGS_STAMP): FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS)' | cmp -s - $@ || \
+		echo '$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS)' > $@
+
+%.o: %.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -MMD -MP -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	$(AR) rcs $@ $^
+
+plugins/check_%: plugins/check_%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+tests/unit/test_%: tests/unit/test_%.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+
+deps:
+	@scripts/deps
+
+check: deps
+	$(MAKE) all units
+	tests/run $(BUILD)
+
+units: $(UNITS)
+
+demo: deps
+	$(MAKE) all
+	tests/demo $(BUILD)
+
+bench: deps
+	$(MAKE) all
+	tests/bench/run $(BUILD)
+
+format:
+	clang-format -i common/*.[ch] plugins/*.c tests/unit/*.[ch] \
+		tests/bench/*.c
+
+install: all
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)
+	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+
+clean:
+	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
+		tests/unit/*.d $(LIB) $(PLUGINS) $(UNITS)
+	rm -rf $(BUILD)
+
+FORCE:
+.PHONY: all check units demo bench deps format install uninstall clean FORCE
+.SECONDARY: $(LIB_OBJ)
+
+-include $(wildcard common/*.d plugins/*.d tests/unit/*.d)

@@ -1,0 +1,321 @@
+#!/usr/bin/python3
+"""dnsfake -- a scripted DNS server for the imscheck lab.
+
+It covers what a real DNS server never does on purpose. Plain sockets and
+threads, no DNS library. It listens on UDP and TCP on the same address and
+port. Modes:
+
+  --silent
+      Reads every query and never answers. TCP connections are accepted,
+      read from, and never answered (they stay open until the client goes).
+
+  --delay SECONDS --upstream IP:PORT
+      Every query waits SECONDS (default 1.5) in its own thread, is then
+      forwarded to the upstream over the same transport (UDP or TCP), and
+      the upstream's reply is returned verbatim. No reply from the upstream
+      within --upstream-timeout: no reply at all.
+
+  --garbage [KIND]
+      Answers every query with a broken reply. KIND:
+        random     random bytes (1-512 of them, random ID too) (default)
+        random-id  the query's ID followed by random bytes, so the client
+                   matches the reply to its query and has to parse garbage
+        truncated  a valid header (query's ID, QR=1, NOERROR, QDCOUNT=1,
+                   ANCOUNT=1), the query's question, then an answer record
+                   cut in the middle of its fixed fields
+      Over TCP the reply is framed with its real length.
+
+Common options: --listen IP:PORT (required), --pidfile FILE (written once
+every socket is bound, removed on exit). SIGTERM or SIGINT: exit 0.
+"""
+
+import argparse
+import os
+import random
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+
+MAX_UDP = 65535
+
+
+def parse_hostport(text, what):
+    host, sep, port = text.rpartition(":")
+    if not sep or not host:
+        raise argparse.ArgumentTypeError(f"{what}: expected IP:PORT, got {text!r}")
+    host = host.strip("[]")
+    try:
+        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
+        port = int(port)
+    except (OSError, ValueError):
+        raise argparse.ArgumentTypeError(f"{what}: expected IP:PORT, got {text!r}")
+    if not 0 < port < 65536:
+        raise argparse.ArgumentTypeError(f"{what}: bad port in {text!r}")
+    return host, port
+
+
+def family_of(host):
+    return socket.AF_INET6 if ":" in host else socket.AF_INET
+
+
+def log(msg):
+    sys.stderr.write(f"dnsfake[{os.getpid()}] {time.strftime('%H:%M:%S')} {msg}\n")
+    sys.stderr.flush()
+
+
+def recv_exact(sock, n):
+    """Read exactly n bytes; None on EOF or error."""
+    buf = b""
+    while len(buf) < n:
+        try:
+            chunk = sock.recv(n - len(buf))
+        except OSError:
+            return None
+        if not chunk:
+            return None
+        buf += chunk
+    return buf
+
+
+def tcp_messages(conn):
+    """Yield the length-prefixed DNS messages read from a TCP connection."""
+    while True:
+        head = recv_exact(conn, 2)
+        if head is None:
+            return
+        (length,) = struct.unpack("!H", head)
+        msg = recv_exact(conn, length) if length else b""
+        if msg is None:
+            return
+        yield msg
+
+
+def question_end(query):
+    """Offset just past the first question of query, or None if malformed."""
+    if len(query) < 12:
+        return None
+    pos = 12
+    while pos < len(query):
+        n = query[pos]
+        if n == 0:
+            pos += 1
+            break
+        if n & 0xC0:  # no compression in a query name we trust
+            return None
+        pos += 1 + n
+    else:
+        return None
+    pos += 4  # QTYPE, QCLASS
+    return pos if pos <= len(query) else None
+
+
+class Server:
+    def __init__(self, args):
+        self.args = args
+        self.host, self.port = args.listen
+        self.rng = random.Random()
+        self.rng_lock = threading.Lock()
+        self.keep = []  # silent mode: keep TCP connections open
+
+    # --- replies -----------------------------------------------------------
+
+    def rand_bytes(self, n):
+        with self.rng_lock:
+            return bytes(self.rng.getrandbits(8) for _ in range(n))
+
+    def rand_int(self, lo, hi):
+        with self.rng_lock:
+            return self.rng.randint(lo, hi)
+
+    def garbage(self, query):
+        kind = self.args.garbage
+        if kind == "random":
+            return self.rand_bytes(self.rand_int(1, 512))
+        if kind == "random-id":
+            return query[:2] + self.rand_bytes(self.rand_int(0, 510))
+        # truncated: valid header, full question, half an answer record
+        end = question_end(query)
+        if end is None:
+            return query[:2] + b"\x81\x80" + b"\x00" * 8
+        rd = query[2] & 0x01
+        flags = 0x8000 | 0x0400 | (rd << 8)  # QR, AA, RD copied
+        header = query[:2] + struct.pack("!HHHHH", flags, 1, 1, 0, 0)
+        answer = b"\xc0\x0c" + query[end - 4:end] + b"\x00\x00"  # TTL cut
+        return header + query[12:end] + answer
+
+    def forward_udp(self, query):
+        host, port = self.args.upstream
+        with socket.socket(family_of(host), socket.SOCK_DGRAM) as s:
+            s.settimeout(self.args.upstream_timeout)
+            s.connect((host, port))
+            s.send(query)
+            try:
+                return s.recv(MAX_UDP)
+            except OSError:
+                return None
+
+    def forward_tcp(self, query):
+        host, port = self.args.upstream
+        try:
+            with socket.create_connection((host, port),
+                                          self.args.upstream_timeout) as s:
+                s.sendall(struct.pack("!H", len(query)) + query)
+                head = recv_exact(s, 2)
+                if head is None:
+                    return None
+                return recv_exact(s, struct.unpack("!H", head)[0])
+        except OSError:
+            return None
+
+    def reply(self, query, transport):
+        """The reply to send for query, or None for no reply."""
+        if self.args.silent:
+            return None
+        if self.args.garbage:
+            return self.garbage(query)
+        time.sleep(self.args.delay)
+        if transport == "udp":
+            return self.forward_udp(query)
+        return self.forward_tcp(query)
+
+    # --- UDP ---------------------------------------------------------------
+
+    def udp_one(self, sock, query, peer):
+        answer = self.reply(query, "udp")
+        if answer is not None:
+            try:
+                sock.sendto(answer, peer)
+            except OSError as e:
+                log(f"udp sendto {peer}: {e}")
+
+    def udp_loop(self, sock):
+        while True:
+            try:
+                query, peer = sock.recvfrom(MAX_UDP)
+            except OSError as e:
+                log(f"udp recvfrom: {e}")
+                continue
+            if self.args.silent:
+                continue
+            threading.Thread(target=self.udp_one, args=(sock, query, peer),
+                             daemon=True).start()
+
+    # --- TCP ---------------------------------------------------------------
+
+    def tcp_one(self, conn, lock, query):
+        answer = self.reply(query, "tcp")
+        if answer is None:
+            return
+        with lock:
+            try:
+                conn.sendall(struct.pack("!H", len(answer)) + answer)
+            except OSError:
+                pass
+
+    def tcp_conn(self, conn):
+        lock = threading.Lock()
+        workers = []
+        for query in tcp_messages(conn):
+            if self.args.silent:
+                continue
+            t = threading.Thread(target=self.tcp_one, args=(conn, lock, query),
+                                 daemon=True)
+            t.start()
+            workers.append(t)
+        # client closed its side: let pending replies go out, then close
+        for t in workers:
+            t.join()
+        try:
+            conn.close()
+        except OSError:
+            pass
+
+    def tcp_loop(self, sock):
+        while True:
+            try:
+                conn, _ = sock.accept()
+            except OSError as e:
+                log(f"tcp accept: {e}")
+                time.sleep(0.05)
+                continue
+            threading.Thread(target=self.tcp_conn, args=(conn,),
+                             daemon=True).start()
+
+    # --- main --------------------------------------------------------------
+
+    def run(self):
+        fam = family_of(self.host)
+        udp = socket.socket(fam, socket.SOCK_DGRAM)
+        udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        udp.bind((self.host, self.port))
+        tcp = socket.socket(fam, socket.SOCK_STREAM)
+        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        tcp.bind((self.host, self.port))
+        tcp.listen(64)
+        # Worker threads (and the threads they start) inherit a mask that
+        # blocks SIGTERM/SIGINT, so the kernel delivers those to the main
+        # thread, the one waiting in signal.pause().
+        stops = {signal.SIGTERM, signal.SIGINT}
+        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
+        for target, sock in ((self.udp_loop, udp), (self.tcp_loop, tcp)):
+            threading.Thread(target=target, args=(sock,), daemon=True).start()
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
+        if self.args.pidfile:
+            tmp = f"{self.args.pidfile}.tmp{os.getpid()}"
+            with open(tmp, "w") as f:
+                f.write(f"{os.getpid()}\n")
+            os.rename(tmp, self.args.pidfile)
+        mode = ("silent" if self.args.silent else
+                f"garbage {self.args.garbage}" if self.args.garbage else
+                f"delay {self.args.delay}s upstream "
+                f"{self.args.upstream[0]}:{self.args.upstream[1]}")
+        log(f"listening on {self.host}:{self.port} udp+tcp, {mode}")
+        while True:
+            signal.pause()
+
+
+def main():
+    p = argparse.ArgumentParser(description="scripted DNS server for the imscheck lab")
+    p.add_argument("--listen", required=True,
+                   type=lambda t: parse_hostport(t, "--listen"))
+    p.add_argument("--pidfile")
+    mode = p.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--silent", action="store_true")
+    mode.add_argument("--upstream", type=lambda t: parse_hostport(t, "--upstream"))
+    mode.add_argument("--garbage", nargs="?", const="random",
+                      choices=("random", "random-id", "truncated"))
+    p.add_argument("--delay", type=float, default=1.5)
+    p.add_argument("--upstream-timeout", type=float, default=5.0)
+    p.add_argument("--seed", type=int, help="seed for --garbage (reproducible)")
+    args = p.parse_args()
+    if args.delay < 0:
+        p.error("--delay must be >= 0")
+
+    server = Server(args)
+    if args.seed is not None:
+        server.rng.seed(args.seed)
+
+    def stop(signum, _frame):
+        log(f"signal {signum}, exiting")
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    try:
+        server.run()
+    finally:
+        if args.pidfile:
+            try:
+                with open(args.pidfile) as f:
+                    mine = f.read().strip() == str(os.getpid())
+                if mine:
+                    os.unlink(args.pidfile)
+            except OSError:
+                pass
+
+
+if __name__ == "__main__":
+    main()
