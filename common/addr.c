@@ -53,7 +53,7 @@ v4_private(const unsigned char *a)
 bool
 addr_is_private(const char *text)
 {
-	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,    0,
+	static const unsigned char mapped[12] = {0, 0, 0, 0, 0,	   0,
 						 0, 0, 0, 0, 0xff, 0xff};
 	static const unsigned char zero[16];
 	unsigned char a[16];
@@ -64,8 +64,8 @@ addr_is_private(const char *text)
 		return false;
 	if (memcmp(a, mapped, sizeof(mapped)) == 0)
 		return v4_private(a + 12);
-	return memcmp(a, zero, 15) == 0 ||     /* :: and ::1 */
-	       (a[0] & 0xfe) == 0xfc ||	       /* fc00::/7 */
+	return memcmp(a, zero, 15) == 0 ||		/* :: and ::1 */
+	       (a[0] & 0xfe) == 0xfc ||			/* fc00::/7 */
 	       (a[0] == 0xfe && (a[1] & 0xc0) == 0x80); /* fe80::/10 */
 }
 
@@ -144,8 +144,7 @@ addr_server(const char *text, char *out, size_t outsize)
 	} else if ((family = addr_canon(text, canon, sizeof(canon))) == -1) {
 		return -1;
 	}
-	n = family == AF_INET6
-		? snprintf(out, outsize, "[%s]:%u", canon, port)
-		: snprintf(out, outsize, "%s:%u", canon, port);
+	n = family == AF_INET6 ? snprintf(out, outsize, "[%s]:%u", canon, port)
+			       : snprintf(out, outsize, "%s:%u", canon, port);
 	return n > 0 && (size_t)n < outsize ? 0 : -1;
 }

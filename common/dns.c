@@ -68,8 +68,8 @@ sock_state(void *data, ares_socket_t fd, int readable, int writable)
 			return; /* cannot happen: a few sockets per server */
 		dns->nfds++;
 	}
-	dns->fds[i] = (struct dns_fd){fd, cb->channel, readable != 0,
-				      writable != 0};
+	dns->fds[i] =
+	    (struct dns_fd){fd, cb->channel, readable != 0, writable != 0};
 }
 
 /* Name the system resolver by the servers c-ares took from resolv.conf. */
@@ -86,8 +86,8 @@ name_system(struct dns_channel *c)
 	for (s = servers; s != NULL && n < sizeof(c->name); s = s->next) {
 		if (ares_inet_ntop(s->family, &s->addr, ip, sizeof(ip)) == NULL)
 			continue;
-		n += (size_t)snprintf(c->name + n, sizeof(c->name) - n,
-				      "%s%s", s == servers ? " " : ",", ip);
+		n += (size_t)snprintf(c->name + n, sizeof(c->name) - n, "%s%s",
+				      s == servers ? " " : ",", ip);
 	}
 	ares_free_data(servers);
 }
@@ -103,8 +103,8 @@ channel_open(struct dns *dns, const char *server, char *err, size_t errlen)
 	/* c-ares 1.18 doubles the timeout each round: t + 2t + 4t = 7t. */
 	ms = (int)(deadline_left(dns->deadline) * 1000 / 7);
 	memset(&opts, 0, sizeof(opts));
-	opts.flags = ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH |
-		     ARES_FLAG_NOALIASES;
+	opts.flags =
+	    ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
 	opts.timeout = ms > 20 ? ms : 20;
 	opts.tries = DNS_TRIES;
 	opts.lookups = (char *)"b";
@@ -116,7 +116,7 @@ channel_open(struct dns *dns, const char *server, char *err, size_t errlen)
 	if ((rc = ares_init_options(&c->ares, &opts, optmask)) !=
 	    ARES_SUCCESS) {
 		errorf(err, errlen, "cannot start the resolver: %s",
-			 ares_strerror(rc));
+		       ares_strerror(rc));
 		return -1;
 	}
 	dns->nchan++;
@@ -289,10 +289,9 @@ dns_wait(struct dns *dns)
 		}
 		for (size_t i = 0; i < n; i++) {
 			pfd[i].fd = dns->fds[i].fd;
-			pfd[i].events = (short)((dns->fds[i].readable ? POLLIN
-								      : 0) |
-						(dns->fds[i].writable ? POLLOUT
-								      : 0));
+			pfd[i].events =
+			    (short)((dns->fds[i].readable ? POLLIN : 0) |
+				    (dns->fds[i].writable ? POLLOUT : 0));
 			pfd[i].revents = 0;
 			chan[i] = dns->fds[i].channel;
 		}
@@ -337,11 +336,11 @@ const char *
 dns_status_name(enum dns_status status)
 {
 	static const char *const names[] = {
-	    [DNS_UNASKED] = "not asked", [DNS_PENDING] = "pending",	 [DNS_ANSWER] = "answer",
-	    [DNS_NODATA] = "no data",	 [DNS_NXDOMAIN] = "NXDOMAIN",
-	    [DNS_SERVFAIL] = "SERVFAIL", [DNS_REFUSED] = "REFUSED",
-	    [DNS_TIMEOUT] = "timeout",	 [DNS_BADREPLY] = "bad reply",
-	    [DNS_FAILED] = "failed",
+	    [DNS_UNASKED] = "not asked",  [DNS_PENDING] = "pending",
+	    [DNS_ANSWER] = "answer",	  [DNS_NODATA] = "no data",
+	    [DNS_NXDOMAIN] = "NXDOMAIN",  [DNS_SERVFAIL] = "SERVFAIL",
+	    [DNS_REFUSED] = "REFUSED",	  [DNS_TIMEOUT] = "timeout",
+	    [DNS_BADREPLY] = "bad reply", [DNS_FAILED] = "failed",
 	};
 
 	return (unsigned)status < sizeof(names) / sizeof(names[0])

@@ -58,9 +58,9 @@ struct dns_query {
 	/* What came back. */
 	enum dns_status status;
 	int rcode;
-	bool aa;			/* authoritative answer */
+	bool aa;		      /* authoritative answer */
 	char cname[DNS_NAME_MAX + 1]; /* the owner after CNAMEs, "" if none */
-	struct dns_rr *rr;	/* sorted: MX by preference, others by text */
+	struct dns_rr *rr; /* sorted: MX by preference, others by text */
 	size_t nrr;
 	size_t dropped; /* records beyond DNS_RR_MAX */
 	double seconds; /* from submit to answer */
@@ -78,8 +78,7 @@ struct dns_query {
  * deadline.  Returns NULL with the reason in err.
  */
 struct dns *dns_open(const char *const *servers, size_t nservers,
-		     const struct deadline *deadline, char *err,
-		     size_t errlen);
+		     const struct deadline *deadline, char *err, size_t errlen);
 void dns_close(struct dns *dns);
 
 size_t dns_channels(const struct dns *dns);
@@ -87,8 +86,7 @@ size_t dns_channels(const struct dns *dns);
 const char *dns_channel_name(const struct dns *dns, size_t channel);
 
 /* Prepare a query; for DNS_T_PTR, name is the address.  0 or -1. */
-int dns_query_init(struct dns_query *q, const char *name,
-		   enum dns_type type);
+int dns_query_init(struct dns_query *q, const char *name, enum dns_type type);
 /* Release the records of a query (it can be initialised again). */
 void dns_query_free(struct dns_query *q);
 

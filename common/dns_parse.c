@@ -18,12 +18,12 @@
 #include "buf.h"
 #include "dns.h"
 
-#define DNS_FLAG_AA	0x0400
-#define DNS_RCODE_MASK	0x000f
-#define DNS_RCODE_FORMERR 1
+#define DNS_FLAG_AA	   0x0400
+#define DNS_RCODE_MASK	   0x000f
+#define DNS_RCODE_FORMERR  1
 #define DNS_RCODE_SERVFAIL 2
 #define DNS_RCODE_NXDOMAIN 3
-#define DNS_RCODE_REFUSED 5
+#define DNS_RCODE_REFUSED  5
 
 static int
 bad_reply(struct dns_query *q, const char *why)
@@ -141,9 +141,9 @@ note_cname(struct dns_query *q, const struct hostent *h)
 
 	if (len > 0 && asked[len - 1] == '.')
 		len--;
-	if (h->h_name != NULL && (strncasecmp(h->h_name, asked, len) != 0 ||
-				  (h->h_name[len] != '\0' &&
-				   strcmp(h->h_name + len, ".") != 0)))
+	if (h->h_name != NULL &&
+	    (strncasecmp(h->h_name, asked, len) != 0 ||
+	     (h->h_name[len] != '\0' && strcmp(h->h_name + len, ".") != 0)))
 		snprintf(q->cname, sizeof(q->cname), "%s", h->h_name);
 }
 
@@ -156,9 +156,9 @@ parse_addr(struct dns_query *q, const unsigned char *abuf, int alen)
 	size_t n = 0;
 	int rc;
 
-	rc = family == AF_INET ? ares_parse_a_reply(abuf, alen, &h, NULL, NULL)
-			       : ares_parse_aaaa_reply(abuf, alen, &h, NULL,
-						       NULL);
+	rc = family == AF_INET
+		 ? ares_parse_a_reply(abuf, alen, &h, NULL, NULL)
+		 : ares_parse_aaaa_reply(abuf, alen, &h, NULL, NULL);
 	if (rc != ARES_SUCCESS)
 		return parse_failed(q, rc);
 	note_cname(q, h);
@@ -189,8 +189,8 @@ parse_ptr(struct dns_query *q, const unsigned char *abuf, int alen)
 
 	if (inet_pton(family, q->addr, bin) != 1)
 		return bad_reply(q, "not an address");
-	rc = ares_parse_ptr_reply(abuf, alen, bin,
-				  family == AF_INET ? 4 : 16, family, &h);
+	rc = ares_parse_ptr_reply(abuf, alen, bin, family == AF_INET ? 4 : 16,
+				  family, &h);
 	if (rc != ARES_SUCCESS)
 		return parse_failed(q, rc);
 	/* h_name is the first PTR, the aliases hold all of them. */

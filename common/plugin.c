@@ -97,8 +97,8 @@ plugin_parse_seconds(const char *opt, const char *arg, double *v, char *err,
 	if (errno != 0 || end == arg || *end != '\0' || !isfinite(d) ||
 	    d <= 0 || d > TIMEOUT_MAX_S) {
 		errorf(err, errlen,
-			 "--%s: '%s' is not a number of seconds (0 < N <= %g)",
-			 opt, arg, TIMEOUT_MAX_S);
+		       "--%s: '%s' is not a number of seconds (0 < N <= %g)",
+		       opt, arg, TIMEOUT_MAX_S);
 		return -1;
 	}
 	*v = d;
@@ -117,7 +117,7 @@ plugin_parse_uint(const char *opt, const char *arg, unsigned long max,
 	if (errno != 0 || end == arg || *end != '\0' || arg[0] == '-' ||
 	    n > max) {
 		errorf(err, errlen, "--%s: '%s' is not a number from 0 to %lu",
-			 opt, arg, max);
+		       opt, arg, max);
 		return -1;
 	}
 	*v = n;
@@ -129,8 +129,7 @@ plugin_list_add(const char *opt, const char **list, size_t *n, size_t max,
 		const char *arg, char *err, size_t errlen)
 {
 	if (*n == max) {
-		errorf(err, errlen, "--%s: at most %zu may be given", opt,
-			 max);
+		errorf(err, errlen, "--%s: at most %zu may be given", opt, max);
 		return -1;
 	}
 	list[(*n)++] = arg;
@@ -162,9 +161,9 @@ parse_timeout(struct plugin *p, const char *arg, char *err, size_t errlen)
 		return -1;
 	if (colon != NULL && state_parse(colon + 1, &p->timeout_state) == -1) {
 		errorf(err, errlen,
-			 "--timeout: '%s' is not a state (OK, WARNING, "
-			 "CRITICAL, UNKNOWN)",
-			 colon + 1);
+		       "--timeout: '%s' is not a state (OK, WARNING, "
+		       "CRITICAL, UNKNOWN)",
+		       colon + 1);
 		return -1;
 	}
 	return 0;
@@ -200,8 +199,8 @@ print_help(const struct plugin_info *info, const struct optset *os)
 
 /* Apply one option, whether from the command line or the profile. */
 static int
-apply(struct plugin *p, void *conf, const struct plugin_opt *o,
-      const char *arg, char *err, size_t errlen)
+apply(struct plugin *p, void *conf, const struct plugin_opt *o, const char *arg,
+      char *err, size_t errlen)
 {
 	switch (o->key) {
 	case 'v':
@@ -214,7 +213,7 @@ apply(struct plugin *p, void *conf, const struct plugin_opt *o,
 		if (range_parse(arg, o->key == 'w' ? &p->warn : &p->crit) ==
 		    -1) {
 			errorf(err, errlen, "--%s: '%s' is not a range",
-				 o->name, arg);
+			       o->name, arg);
 			return -1;
 		}
 		return 0;
@@ -254,8 +253,8 @@ apply_setting(struct plugin *p, void *conf, struct profile *prof,
 	if (type == CONFIG_TYPE_ARRAY || type == CONFIG_TYPE_LIST) {
 		if (!o->repeat) {
 			profile_where(prof, s, where, sizeof(where));
-			errorf(err, errlen, "%s: '%s' takes one value",
-				 where, o->name);
+			errorf(err, errlen, "%s: '%s' takes one value", where,
+			       o->name);
 			return -1;
 		}
 		for (int i = 0; i < config_setting_length(s); i++)
@@ -271,12 +270,12 @@ apply_setting(struct plugin *p, void *conf, struct profile *prof,
 		if (type != CONFIG_TYPE_BOOL) {
 			profile_where(prof, s, where, sizeof(where));
 			errorf(err, errlen, "%s: '%s' must be true or false",
-				 where, o->name);
+			       where, o->name);
 			return -1;
 		}
-		return config_setting_get_bool(s) ? apply(p, conf, o, NULL, err,
-							  errlen)
-						  : 0;
+		return config_setting_get_bool(s)
+			   ? apply(p, conf, o, NULL, err, errlen)
+			   : 0;
 	}
 	if ((arg = own(p, text)) == NULL) {
 		errorf(err, errlen, "out of memory");
@@ -315,8 +314,8 @@ check_section(struct profile *prof, const struct optset *os,
 		return 0;
 	if (config_setting_type(sec) != CONFIG_TYPE_GROUP) {
 		profile_where(prof, sec, where, sizeof(where));
-		errorf(err, errlen, "%s: '%s' must be a group { ... }",
-			 where, section);
+		errorf(err, errlen, "%s: '%s' must be a group { ... }", where,
+		       section);
 		return -1;
 	}
 	for (int i = 0; i < config_setting_length(sec); i++) {
@@ -331,7 +330,7 @@ check_section(struct profile *prof, const struct optset *os,
 		if (k == os->n) {
 			profile_where(prof, s, where, sizeof(where));
 			errorf(err, errlen, "%s: unknown key '%s' in '%s'",
-				 where, name, section);
+			       where, name, section);
 			return -1;
 		}
 	}
@@ -340,8 +339,8 @@ check_section(struct profile *prof, const struct optset *os,
 
 /* The profile's values for every option the command line did not give. */
 static int
-apply_profile(struct plugin *p, void *conf, struct optset *os,
-	      const char *file, char *err, size_t errlen)
+apply_profile(struct plugin *p, void *conf, struct optset *os, const char *file,
+	      char *err, size_t errlen)
 {
 	struct profile prof;
 	char path[128];
@@ -359,7 +358,8 @@ apply_profile(struct plugin *p, void *conf, struct optset *os,
 			continue;
 		snprintf(path, sizeof(path), "%s.%s", p->info->section,
 			 o->name);
-		if ((s = profile_get(&prof, path)) == NULL && is_site_key(o->name))
+		if ((s = profile_get(&prof, path)) == NULL &&
+		    is_site_key(o->name))
 			s = profile_get(&prof, o->name);
 		if (s != NULL &&
 		    apply_setting(p, conf, &prof, o, s, err, errlen) == -1)
@@ -373,8 +373,8 @@ done:
 
 /* Build getopt's tables from the option set. */
 static void
-getopt_tables(const struct optset *os, struct option *longopts,
-	      char *shortopts, size_t shortsize)
+getopt_tables(const struct optset *os, struct option *longopts, char *shortopts,
+	      size_t shortsize)
 {
 	size_t n = 0;
 
@@ -382,10 +382,9 @@ getopt_tables(const struct optset *os, struct option *longopts,
 	for (size_t i = 0; i < os->n; i++) {
 		const struct plugin_opt *o = os->opt[i];
 
-		longopts[i] = (struct option){o->name,
-					      o->arg ? required_argument
-						     : no_argument,
-					      NULL, o->key};
+		longopts[i] = (struct option){
+		    o->name, o->arg ? required_argument : no_argument, NULL,
+		    o->key};
 		if (o->key < PLUGIN_KEY_LONG && n + 3 < shortsize) {
 			shortopts[n++] = (char)o->key;
 			if (o->arg != NULL)
@@ -421,14 +420,13 @@ parse_args(struct plugin *p, void *conf, struct optset *os, int argc,
 
 			if (optopt != 0 && optopt < PLUGIN_KEY_LONG &&
 			    strncmp(what, "--", 2) != 0)
-				errorf(err, errlen, "option -%c %s",
-					 optopt,
-					 key == ':' ? "needs an argument"
-						    : "is unknown");
+				errorf(err, errlen, "option -%c %s", optopt,
+				       key == ':' ? "needs an argument"
+						  : "is unknown");
 			else
 				errorf(err, errlen, "option %.100s %s", what,
-					 key == ':' ? "needs an argument"
-						    : "is unknown");
+				       key == ':' ? "needs an argument"
+						  : "is unknown");
 			return -1;
 		}
 		if ((o = optset_find(os, key, &i)) == NULL)
@@ -451,15 +449,14 @@ parse_args(struct plugin *p, void *conf, struct optset *os, int argc,
 	}
 	if (optind < argc) {
 		errorf(err, errlen, "unexpected argument '%.100s'",
-			 argv[optind]);
+		       argv[optind]);
 		return -1;
 	}
 	return 0;
 }
 
 int
-plugin_main(const struct plugin_info *info, void *conf, int argc,
-	    char **argv)
+plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 {
 	struct plugin p = {.info = info,
 			   .timeout = 10,

@@ -49,9 +49,9 @@ struct plugin_info {
 struct plugin {
 	const struct plugin_info *info;
 	int verbose;
-	double timeout;		 /* seconds, default 10 */
+	double timeout;		  /* seconds, default 10 */
 	enum state timeout_state; /* default CRITICAL */
-	struct range warn;	 /* -w: time thresholds unless said otherwise */
+	struct range warn; /* -w: time thresholds unless said otherwise */
 	struct range crit;
 	int family; /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	struct deadline deadline;
@@ -67,8 +67,8 @@ int plugin_main(const struct plugin_info *info, void *conf, int argc,
  * Parse a number of seconds, a port, or a count for a plugin's set():
  * 0, or -1 with the reason in err naming the option.
  */
-int plugin_parse_seconds(const char *opt, const char *arg, double *v,
-			 char *err, size_t errlen);
+int plugin_parse_seconds(const char *opt, const char *arg, double *v, char *err,
+			 size_t errlen);
 int plugin_parse_uint(const char *opt, const char *arg, unsigned long max,
 		      unsigned long *v, char *err, size_t errlen);
 

@@ -41,8 +41,7 @@ profile_load(struct profile *p, const char *path, char *err, size_t errlen)
 		const char *file = config_error_file(&p->cfg);
 
 		errorf(err, errlen, "%s:%d: %s", file ? file : path,
-			 config_error_line(&p->cfg),
-			 config_error_text(&p->cfg));
+		       config_error_line(&p->cfg), config_error_text(&p->cfg));
 		fclose(fp);
 		free(copy);
 		return -1;
@@ -89,8 +88,7 @@ profile_scalar(const struct profile *p, const config_setting_t *s, char *out,
 		break;
 	case CONFIG_TYPE_INT:
 	case CONFIG_TYPE_INT64:
-		n = snprintf(out, outsize, "%lld",
-			     config_setting_get_int64(s));
+		n = snprintf(out, outsize, "%lld", config_setting_get_int64(s));
 		break;
 	case CONFIG_TYPE_FLOAT:
 		format_number(out, outsize, config_setting_get_float(s));
@@ -103,8 +101,8 @@ profile_scalar(const struct profile *p, const config_setting_t *s, char *out,
 	default:
 		profile_where(p, s, where, sizeof(where));
 		errorf(err, errlen, "%s: '%s' must be a single value", where,
-			 config_setting_name(s) ? config_setting_name(s)
-						: "(element)");
+		       config_setting_name(s) ? config_setting_name(s)
+					      : "(element)");
 		return -1;
 	}
 	if (n < 0 || (size_t)n >= outsize) {

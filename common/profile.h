@@ -17,8 +17,7 @@ struct profile {
 	char *path;
 };
 
-int profile_load(struct profile *p, const char *path, char *err,
-		 size_t errlen);
+int profile_load(struct profile *p, const char *path, char *err, size_t errlen);
 void profile_free(struct profile *p);
 
 /* The setting at a dotted path ("dns.server"), or NULL. */

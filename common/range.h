@@ -14,10 +14,10 @@
 #define RANGE_TEXT_MAX 48
 
 struct range {
-	bool set;       /* false: no threshold, never alerts */
-	bool inside;    /* "@": alert inside the range */
-	bool no_start;  /* "~": start is negative infinity */
-	bool no_end;    /* "N:": end is positive infinity */
+	bool set;      /* false: no threshold, never alerts */
+	bool inside;   /* "@": alert inside the range */
+	bool no_start; /* "~": start is negative infinity */
+	bool no_end;   /* "N:": end is positive infinity */
 	double start;
 	double end;
 	char text[RANGE_TEXT_MAX]; /* as given, for perfdata */

@@ -9,7 +9,7 @@
 #include "result.h"
 
 static const char *const state_names[] = {"OK", "WARNING", "CRITICAL",
-					   "UNKNOWN"};
+					  "UNKNOWN"};
 
 const char *
 state_name(enum state s)
@@ -203,9 +203,9 @@ result_fail(struct result *r, enum state s, const char *fmt, ...)
 }
 
 enum state
-result_perf(struct result *r, const char *label, double value,
-	    const char *uom, const struct range *warn, const struct range *crit,
-	    double min, double max)
+result_perf(struct result *r, const char *label, double value, const char *uom,
+	    const struct range *warn, const struct range *crit, double min,
+	    double max)
 {
 	enum state s = STATE_OK;
 	struct perf *p;
@@ -270,8 +270,7 @@ result_print(const struct result *r, FILE *fp)
 
 	fprintf(fp, "%s %s - ", r->label, state_name(s));
 	if (r->nomem)
-		fputs("out of memory while building the result",
-		      fp);
+		fputs("out of memory while building the result", fp);
 	else
 		fputs(r->summary.len > 0 ? buf_str(&r->summary) : "no details",
 		      fp);

@@ -43,6 +43,8 @@ struct view {
 	struct mx_host host[HOSTS_MAX];
 	size_t nhost;
 	size_t hosts_dropped;
+	size_t failed;	    /* queries without a usable answer */
+	enum state verdict; /* what those failures mean */
 };
 
 enum ptr_verdict { PTR_OK, PTR_MISSING, PTR_UNCONFIRMED, PTR_FAILED };
@@ -139,8 +141,8 @@ hosts_from_mx(struct view *v, const char *domain)
 	}
 	if (q->status != DNS_ANSWER)
 		return;
-	if (q->nrr == 1 && (q->rr[0].text[0] == '\0' ||
-			    strcmp(q->rr[0].text, ".") == 0)) {
+	if (q->nrr == 1 &&
+	    (q->rr[0].text[0] == '\0' || strcmp(q->rr[0].text, ".") == 0)) {
 		v->null_mx = true;
 		return;
 	}
@@ -237,6 +239,12 @@ ptr_verdict(const struct reverse *rv)
 	for (size_t i = 0; i < rv->nfwd; i++)
 		if (has_addr(&rv->fwd[i], rv->addr))
 			return PTR_OK;
+	/* Not confirmed because a lookup failed is not "does not resolve". */
+	for (size_t i = 0; i < rv->nfwd; i++)
+		if (rv->fwd[i].status != DNS_ANSWER &&
+		    rv->fwd[i].status != DNS_NODATA &&
+		    rv->fwd[i].status != DNS_NXDOMAIN)
+			return PTR_FAILED;
 	return PTR_UNCONFIRMED;
 }
 
@@ -348,6 +356,8 @@ judge_failures(struct run *run)
 							: STATE_CRITICAL;
 		char more[48] = "";
 
+		run->view[i].failed = failed;
+		run->view[i].verdict = s;
 		if (failed > 1)
 			snprintf(more, sizeof(more), " (and %zu more queries)",
 				 failed - 1);
@@ -374,8 +384,8 @@ host_addrs(const struct mx_host *h, const char **out, size_t max)
 	size_t n = 0;
 
 	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; q[k]->status == DNS_ANSWER &&
-				   i < q[k]->nrr && n < max;
+		for (size_t i = 0;
+		     q[k]->status == DNS_ANSWER && i < q[k]->nrr && n < max;
 		     i++)
 			out[n++] = q[k]->rr[i].text;
 	return n;
@@ -455,8 +465,8 @@ judge_addresses(struct run *run)
 
 		addr_canon(run->conf->address[i], canon, sizeof(canon));
 		for (size_t k = 0; k < v->nhost && !seen; k++) {
-			size_t n = host_addrs(&v->host[k], addrs,
-					      2 * DNS_RR_MAX);
+			size_t n =
+			    host_addrs(&v->host[k], addrs, 2 * DNS_RR_MAX);
 
 			for (size_t a = 0; a < n && !seen; a++)
 				seen = strcmp(addrs[a], canon) == 0;
@@ -557,8 +567,7 @@ judge_agreement(struct run *run)
 		}
 		for (size_t k = 0; k < v->nhost && k < v0->nhost; k++) {
 			if (!same_answer(&v0->host[k].a, &v->host[k].a) ||
-			    !same_answer(&v0->host[k].aaaa,
-					 &v->host[k].aaaa)) {
+			    !same_answer(&v0->host[k].aaaa, &v->host[k].aaaa)) {
 				find(run, STATE_WARNING,
 				     "servers disagree on the addresses of %s: "
 				     "%s and %s",
@@ -598,8 +607,7 @@ host_ptr_text(const struct run *run, const struct mx_host *h)
 
 /* "mail.example.com (10) 192.0.2.25 = static IP, PTR ok" */
 static void
-describe_host(struct run *run, const struct mx_host *h, char *out,
-	      size_t size)
+describe_host(struct run *run, const struct mx_host *h, char *out, size_t size)
 {
 	const char *addrs[2 * DNS_RR_MAX];
 	size_t n = host_addrs(h, addrs, 2 * DNS_RR_MAX);
@@ -650,8 +658,7 @@ summarise(struct run *run)
 	result_summary(r, "%s:", run->conf->domain);
 	for (size_t i = 0; i < run->nfinding; i++) {
 		result_raise(r, run->finding[i].state);
-		result_summary(r, "%s %s", i ? ";" : "",
-			       run->finding[i].text);
+		result_summary(r, "%s %s", i ? ";" : "", run->finding[i].text);
 		result_line(r, run->finding[i].state, "%s",
 			    run->finding[i].text);
 	}
@@ -660,7 +667,8 @@ summarise(struct run *run)
 	if (v->null_mx)
 		return;
 	if (v->implicit)
-		result_summary(r, "%s no MX, implicit", run->nfinding ? ";" : "");
+		result_summary(r, "%s no MX, implicit",
+			       run->nfinding ? ";" : "");
 	else
 		result_summary(r, "%s %zu MX", run->nfinding ? ";" : "",
 			       v->nhost + v->hosts_dropped);
@@ -687,9 +695,10 @@ detail(struct run *run)
 
 		for (size_t k = 0; k < n; k++)
 			aa += q[k]->aa;
-		result_line(r, STATE_OK,
-			    "server %s: %zu queries, %zu answers authoritative",
-			    server(run, i), n, aa);
+		result_line(r, run->view[i].verdict,
+			    "server %s: %zu queries, %zu failed, %zu answers "
+			    "authoritative",
+			    server(run, i), n, run->view[i].failed, aa);
 		for (size_t k = 0; run->p->verbose >= 3 && k < n; k++)
 			result_line(r, STATE_OK,
 				    "  %s %s: %s%s%s, %zu records, %.1f ms",
@@ -704,7 +713,7 @@ detail(struct run *run)
 
 		result_line(r, STATE_OK, "PTR %s -> %s (%s)", rv->addr,
 			    rv->ptr.nrr ? rv->ptr.rr[0].text : "-",
-			    rv->verdict == PTR_OK	       ? "confirmed"
+			    rv->verdict == PTR_OK	     ? "confirmed"
 			    : rv->verdict == PTR_MISSING     ? "missing"
 			    : rv->verdict == PTR_UNCONFIRMED ? "not confirmed"
 							     : "failed");
@@ -747,8 +756,8 @@ perfdata(struct run *run)
 		     s == STATE_CRITICAL ? "critical" : "warning",
 		     s == STATE_CRITICAL ? run->p->crit.text
 					 : run->p->warn.text);
-	result_perf(run->r, "mx", v->implicit ? 0 : (double)v->nhost, "",
-		    NULL, NULL, 0, NAN);
+	result_perf(run->r, "mx", v->implicit ? 0 : (double)v->nhost, "", NULL,
+		    NULL, 0, NAN);
 	for (size_t i = 0; run->conf->nserver > 0 && i < run->nview; i++) {
 		snprintf(label, sizeof(label), "time_%s", server(run, i));
 		result_perf(run->r, label, view_seconds(run, i), "s", NULL,
@@ -864,29 +873,29 @@ step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen)
 	}
 	if (valid_domain(conf->domain) == -1) {
 		errorf(err, errlen, "--domain: '%.100s' is not a domain name",
-			 conf->domain);
+		       conf->domain);
 		return -1;
 	}
 	for (size_t i = 0; i < conf->naddress; i++) {
 		if (addr_canon(conf->address[i], tmp, sizeof(tmp)) == -1) {
 			errorf(err, errlen,
-				 "--address: '%.100s' is not an IP address",
-				 conf->address[i]);
+			       "--address: '%.100s' is not an IP address",
+			       conf->address[i]);
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < conf->nserver; i++) {
 		if (addr_server(conf->server[i], tmp, sizeof(tmp)) == -1) {
 			errorf(err, errlen,
-				 "--server: '%.100s' is not IP[:PORT]",
-				 conf->server[i]);
+			       "--server: '%.100s' is not IP[:PORT]",
+			       conf->server[i]);
 			return -1;
 		}
 	}
 	for (size_t i = 0; i < conf->nmx; i++) {
 		if (valid_domain(conf->mx[i]) == -1) {
 			errorf(err, errlen, "--mx: '%.100s' is not a host name",
-				 conf->mx[i]);
+			       conf->mx[i]);
 			return -1;
 		}
 	}

@@ -29,7 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FDS   16
+#define MAX_FDS	  16
 #define MAX_ADDRS 16
 
 struct fdset {
@@ -94,7 +94,7 @@ add_addrs(struct mxhost *h, int family, const unsigned char *abuf, int alen)
 			return;
 		for (i = 0; i < n && h->naddr < 2 * MAX_ADDRS; i++)
 			inet_ntop(AF_INET, &ttl[i].ipaddr, h->addr[h->naddr++],
-			          INET6_ADDRSTRLEN);
+				  INET6_ADDRSTRLEN);
 	} else {
 		struct ares_addr6ttl ttl[MAX_ADDRS];
 		if (ares_parse_aaaa_reply(abuf, alen, NULL, ttl, &n) !=
@@ -102,7 +102,7 @@ add_addrs(struct mxhost *h, int family, const unsigned char *abuf, int alen)
 			return;
 		for (i = 0; i < n && h->naddr < 2 * MAX_ADDRS; i++)
 			inet_ntop(AF_INET6, &ttl[i].ip6addr,
-			          h->addr[h->naddr++], INET6_ADDRSTRLEN);
+				  h->addr[h->naddr++], INET6_ADDRSTRLEN);
 	}
 }
 
@@ -112,7 +112,7 @@ add_addrs(struct mxhost *h, int family, const unsigned char *abuf, int alen)
  */
 static void
 addr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen,
-        int family)
+	int family)
 {
 	struct mxhost *h = arg;
 
@@ -120,10 +120,10 @@ addr_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen,
 	if (status == ARES_SUCCESS)
 		add_addrs(h, family, abuf, alen);
 	else if (status != ARES_ENODATA && status != ARES_ENOTFOUND &&
-	         status != ARES_EDESTRUCTION)
+		 status != ARES_EDESTRUCTION)
 		fprintf(stderr, "bare_cares: %s %s: %s\n", h->name,
-		        family == AF_INET ? "A" : "AAAA",
-		        ares_strerror(status));
+			family == AF_INET ? "A" : "AAAA",
+			ares_strerror(status));
 }
 
 static void
@@ -184,7 +184,7 @@ mx_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	if (status != ARES_SUCCESS) {
 		if (status != ARES_EDESTRUCTION)
 			fprintf(stderr, "bare_cares: %s MX: %s\n", st->domain,
-			        ares_strerror(status));
+				ares_strerror(status));
 		st->failed = 1;
 		return;
 	}
@@ -194,9 +194,9 @@ mx_cb(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	/* All A and AAAA queries go out at once on the same channel. */
 	for (i = 0; i < st->nhosts; i++) {
 		ares_query(st->channel, st->hosts[i].name, ns_c_in, ns_t_a,
-		           a_cb, &st->hosts[i]);
+			   a_cb, &st->hosts[i]);
 		ares_query(st->channel, st->hosts[i].name, ns_c_in, ns_t_aaaa,
-		           aaaa_cb, &st->hosts[i]);
+			   aaaa_cb, &st->hosts[i]);
 	}
 }
 
@@ -212,8 +212,8 @@ run_loop(ares_channel channel, struct fdset *set)
 		if (!tvp)
 			break; /* no query pending */
 		ms = tvp ? (int)(tvp->tv_sec * 1000 +
-		                 (tvp->tv_usec + 999) / 1000)
-		         : -1;
+				 (tvp->tv_usec + 999) / 1000)
+			 : -1;
 		/* Work on a copy: ares_process_fd() may change the set through
 		 * the callback. */
 		n = set->n;
@@ -227,7 +227,7 @@ run_loop(ares_channel channel, struct fdset *set)
 		}
 		if (rc == 0) {
 			ares_process_fd(channel, ARES_SOCKET_BAD,
-			                ARES_SOCKET_BAD); /* timeouts */
+					ARES_SOCKET_BAD); /* timeouts */
 			continue;
 		}
 		for (i = 0; i < n; i++) {
@@ -236,10 +236,10 @@ run_loop(ares_channel channel, struct fdset *set)
 			ares_process_fd(
 			    channel,
 			    pfd[i].revents & (POLLIN | POLLERR | POLLHUP)
-			        ? pfd[i].fd
-			        : ARES_SOCKET_BAD,
+				? pfd[i].fd
+				: ARES_SOCKET_BAD,
 			    pfd[i].revents & POLLOUT ? pfd[i].fd
-			                             : ARES_SOCKET_BAD);
+						     : ARES_SOCKET_BAD);
 		}
 	}
 }
@@ -261,9 +261,9 @@ channel_open(struct state *st, struct fdset *set, const char *server)
 	opts.timeout = 2000; /* ms: bounded, like a check (default 5 s x 4) */
 	opts.tries = 2;
 	rc = ares_init_options(&st->channel, &opts,
-	                       ARES_OPT_FLAGS | ARES_OPT_LOOKUPS |
-	                           ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS |
-	                           ARES_OPT_TRIES);
+			       ARES_OPT_FLAGS | ARES_OPT_LOOKUPS |
+				   ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS |
+				   ARES_OPT_TRIES);
 	if (rc != ARES_SUCCESS)
 		goto fail;
 	rc = ares_set_servers_ports_csv(st->channel, server);
@@ -272,7 +272,7 @@ channel_open(struct state *st, struct fdset *set, const char *server)
 	ares_destroy(st->channel);
 fail:
 	fprintf(stderr, "bare_cares: set-up for server '%s': %s\n", server,
-	        ares_strerror(rc));
+		ares_strerror(rc));
 	return -1;
 }
 
@@ -305,7 +305,7 @@ main(int argc, char **argv)
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: bare_cares SERVER DOMAIN"
-		                "   (SERVER is IP:PORT)\n");
+				"   (SERVER is IP:PORT)\n");
 		return 2;
 	}
 	memset(&set, 0, sizeof set);

@@ -70,9 +70,9 @@ inside(void)
 static void
 invalid(void)
 {
-	const char *bad[] = {"",     "abc",	 "20:10", ":",	 "@",
-			     "1:2:3", "inf",	 "nan",	  "~",	 "10:x",
-			     "0x10", "1e999", "@~:~x", "10 ", NULL};
+	const char *bad[] = {"",      "abc",   "20:10", ":",   "@",
+			     "1:2:3", "inf",   "nan",	"~",   "10:x",
+			     "0x10",  "1e999", "@~:~x", "10 ", NULL};
 	struct range r = {0};
 
 	for (const char **b = bad; *b != NULL; b++) {

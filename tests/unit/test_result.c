@@ -91,8 +91,7 @@ golden_status_line(void)
 	range_parse("1", &w);
 	range_parse("~:2.5", &c);
 	result_summary(&r, "%s: %d MX", "example.com", 2);
-	CHECK(result_perf(&r, "time", 0.0042, "s", &w, &c, 0, NAN) ==
-	      STATE_OK);
+	CHECK(result_perf(&r, "time", 0.0042, "s", &w, &c, 0, NAN) == STATE_OK);
 	result_perf(&r, "mx", 2, "", NULL, NULL, 0, NAN);
 	result_perf(&r, "time 1", 3, "s", NULL, NULL, NAN, NAN);
 	result_perf(&r, "a=b'c", 1, "", NULL, NULL, 0, 10);
@@ -132,10 +131,8 @@ thresholds_give_state(void)
 	result_init(&r, "X");
 	range_parse("1", &w);
 	range_parse("2", &c);
-	CHECK(result_perf(&r, "t", 1.5, "s", &w, &c, 0, NAN) ==
-	      STATE_WARNING);
-	CHECK(result_perf(&r, "t", 2.5, "s", &w, &c, 0, NAN) ==
-	      STATE_CRITICAL);
+	CHECK(result_perf(&r, "t", 1.5, "s", &w, &c, 0, NAN) == STATE_WARNING);
+	CHECK(result_perf(&r, "t", 2.5, "s", &w, &c, 0, NAN) == STATE_CRITICAL);
 	CHECK(r.state == STATE_OK); /* perf alone does not raise */
 	result_free(&r);
 }

@@ -13,7 +13,7 @@
 static const char *unit_suite = "unit";
 static const char *unit_current; /* the test that runs now */
 static int unit_failures;	 /* its failed checks */
-static int unit_failed;	  /* tests that failed */
+static int unit_failed;		 /* tests that failed */
 
 #define CHECK(cond)                                                            \
 	do {                                                                   \
@@ -27,7 +27,7 @@ static int unit_failed;	  /* tests that failed */
 		const char *g_ = (got), *w_ = (want);                          \
 		if (g_ == NULL || strcmp(g_, w_) != 0) {                       \
 			unit_fail(__FILE__, __LINE__, #got " == " #want);      \
-			printf("    got:  \"%s\"\n    want: \"%s\"\n",             \
+			printf("    got:  \"%s\"\n    want: \"%s\"\n",         \
 			       g_ ? g_ : "(null)", w_);                        \
 		}                                                              \
 	} while (0)
