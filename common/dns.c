@@ -225,14 +225,13 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	switch (status) {
 	case ARES_ETIMEOUT:
 		q->status = DNS_TIMEOUT;
-		snprintf(q->error, sizeof(q->error), "no answer to %d tries",
+		snprintf(q->error, sizeof(q->error), "after %d tries",
 			 timeouts);
 		return;
 	case ARES_ECANCELLED:
 	case ARES_EDESTRUCTION:
 		q->status = DNS_TIMEOUT;
-		snprintf(q->error, sizeof(q->error),
-			 "no answer before the deadline");
+		snprintf(q->error, sizeof(q->error), "before the deadline");
 		return;
 	}
 	if (abuf != NULL && alen > 0) {

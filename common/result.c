@@ -105,9 +105,12 @@ result_free(struct result *r)
 	for (size_t i = 0; i < r->nlines; i++)
 		free(r->lines[i].text);
 	free(r->lines);
+	free(r->perf);
 	buf_free(&r->summary);
 	r->lines = NULL;
 	r->nlines = 0;
+	r->perf = NULL;
+	r->nperf = 0;
 }
 
 void
@@ -216,6 +219,11 @@ result_perf(struct result *r, const char *label, double value, const char *uom,
 		s = STATE_WARNING;
 	if (r->nperf == RESULT_PERF_MAX)
 		return s;
+	if ((p = realloc(r->perf, (r->nperf + 1) * sizeof(*p))) == NULL) {
+		r->nomem = true;
+		return s;
+	}
+	r->perf = p;
 	p = &r->perf[r->nperf++];
 	memset(p, 0, sizeof(*p));
 	sanitize(p->label, sizeof(p->label), label, strlen(label));

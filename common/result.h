@@ -58,7 +58,7 @@ struct result {
 	struct result_line *lines;
 	size_t nlines;
 	size_t lines_dropped;
-	struct perf perf[RESULT_PERF_MAX];
+	struct perf *perf;
 	size_t nperf;
 	bool nomem;
 };

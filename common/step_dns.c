@@ -60,6 +60,7 @@ struct reverse {
 
 struct finding {
 	enum state state;
+	size_t order; /* found as the order-th: ties keep this order */
 	char text[FINDING_MAX];
 };
 
@@ -70,8 +71,9 @@ struct run {
 	struct dns *dns;
 	struct view *view; /* one per server */
 	size_t nview;
-	struct reverse *rev;
+	struct reverse *rev; /* PTR checks, allocated when they are due */
 	size_t nrev;
+	size_t rev_cap;
 	size_t rev_dropped;
 	struct finding finding[FINDINGS_MAX];
 	size_t nfinding;
@@ -89,7 +91,8 @@ find(struct run *run, enum state s, const char *fmt, ...)
 
 	if (run->nfinding == FINDINGS_MAX)
 		return;
-	f = &run->finding[run->nfinding++];
+	f = &run->finding[run->nfinding];
+	f->order = run->nfinding++;
 	f->state = s;
 	va_start(ap, fmt);
 	vsnprintf(f->text, sizeof(f->text), fmt, ap);
@@ -199,14 +202,15 @@ static void
 rev_add(struct run *run, const struct dns_query *q)
 {
 	for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++) {
-		struct reverse *rv = &run->rev[run->nrev];
+		struct reverse *rv;
 
 		if (rev_known(run, q->rr[i].text))
 			continue;
-		if (run->nrev == REVERSE_MAX) {
+		if (run->nrev == run->rev_cap) {
 			run->rev_dropped++;
 			continue;
 		}
+		rv = &run->rev[run->nrev];
 		if (addr_canon(q->rr[i].text, rv->addr, sizeof(rv->addr)) == -1)
 			continue;
 		if (dns_query_init(&rv->ptr, rv->addr, DNS_T_PTR) == 0)
@@ -256,7 +260,16 @@ static void
 ask_reverse(struct run *run)
 {
 	const struct view *v = &run->view[0];
+	size_t addrs = 0;
 
+	for (size_t k = 0; k < v->nhost; k++)
+		addrs += v->host[k].a.nrr + v->host[k].aaaa.nrr;
+	run->rev_cap = addrs < REVERSE_MAX ? addrs : REVERSE_MAX;
+	if (addrs == 0 ||
+	    (run->rev = calloc(run->rev_cap, sizeof(*run->rev))) == NULL) {
+		run->rev_cap = 0;
+		return;
+	}
 	for (size_t k = 0; k < v->nhost; k++) {
 		rev_add(run, &v->host[k].a);
 		rev_add(run, &v->host[k].aaaa);
@@ -329,10 +342,6 @@ judge_failures(struct run *run)
 		size_t n = view_queries(run, i, q, rev, QUERIES_MAX);
 		size_t failed = 0, first = 0;
 
-		if (run->view[i].mx.status == DNS_NXDOMAIN)
-			find(run, STATE_CRITICAL,
-			     "domain does not exist (NXDOMAIN from %s)",
-			     server(run, i));
 		for (size_t k = 0; k < n; k++) {
 			switch (q[k]->status) {
 			case DNS_TIMEOUT:
@@ -362,9 +371,9 @@ judge_failures(struct run *run)
 			snprintf(more, sizeof(more), " (and %zu more queries)",
 				 failed - 1);
 		if (f->status == DNS_TIMEOUT || f->status == DNS_PENDING)
-			find(run, s, "no answer from %s to %s %s: %s%s",
+			find(run, s, "no answer from %s to %s %s %s%s",
 			     server(run, i), dns_type_name(f->type), f->name,
-			     f->error[0] ? f->error : "timeout", more);
+			     f->error, more);
 		else if (f->status == DNS_FAILED)
 			find(run, s, "could not ask %s for %s %s: %s%s",
 			     server(run, i), dns_type_name(f->type), f->name,
@@ -375,6 +384,23 @@ judge_failures(struct run *run)
 			     dns_type_name(f->type), f->name,
 			     f->error[0] ? ": " : "", f->error, more);
 	}
+}
+
+/* NXDOMAIN for the domain, naming every server that said so. */
+static void
+judge_nxdomain(struct run *run)
+{
+	char names[FINDING_MAX / 2] = "";
+	size_t len = 0;
+
+	for (size_t i = 0; i < run->nview && len < sizeof(names); i++)
+		if (run->view[i].mx.status == DNS_NXDOMAIN)
+			len += (size_t)snprintf(
+			    names + len, sizeof(names) - len, "%s%s",
+			    len ? ", " : "", server(run, i));
+	if (len > 0)
+		find(run, STATE_CRITICAL,
+		     "domain does not exist (NXDOMAIN from %s)", names);
 }
 
 static size_t
@@ -628,7 +654,9 @@ describe_host(struct run *run, const struct mx_host *h, char *out, size_t size)
 		len += (size_t)snprintf(out + len, size - len, " +%zu more",
 					n - SHOW_ADDRS);
 	if (n == 0 && len < size)
-		len += (size_t)snprintf(out + len, size - len, " no address");
+		len += (size_t)snprintf(out + len, size - len, "%s",
+					host_failed(h) ? " not answered"
+						       : " no address");
 	if (is_static && len < size)
 		len += (size_t)snprintf(out + len, size - len, " = static IP");
 	if (!run->conf->no_reverse && n > 0 && len < size)
@@ -641,7 +669,7 @@ cmp_finding(const void *a, const void *b)
 	const struct finding *x = a, *y = b;
 
 	if (x->state == y->state)
-		return x < y ? -1 : 1; /* keep the order they were found in */
+		return x->order < y->order ? -1 : 1;
 	return state_worst(x->state, y->state) == x->state ? -1 : 1;
 }
 
@@ -667,14 +695,13 @@ summarise(struct run *run)
 	if (v->null_mx)
 		return;
 	if (v->implicit)
-		result_summary(r, "%s no MX, implicit",
-			       run->nfinding ? ";" : "");
+		result_summary(r, "%s implicit MX", run->nfinding ? ";" : "");
 	else
 		result_summary(r, "%s %zu MX", run->nfinding ? ";" : "",
 			       v->nhost + v->hosts_dropped);
 	for (size_t k = 0; k < v->nhost; k++) {
 		describe_host(run, &v->host[k], host, sizeof(host));
-		result_summary(r, "; %s", host);
+		result_summary(r, "%s %s", v->implicit ? "" : ";", host);
 	}
 	if (v->hosts_dropped > 0)
 		result_summary(r, "; %zu more MX not checked",
@@ -770,6 +797,7 @@ judge(struct run *run)
 {
 	const struct view *v = &run->view[0];
 
+	judge_nxdomain(run);
 	judge_failures(run);
 	if (v->mx.status == DNS_ANSWER || v->mx.status == DNS_NODATA) {
 		if (v->null_mx)
@@ -822,9 +850,7 @@ step_dns_run(const struct step_dns_conf *conf, const struct plugin *p,
 		return;
 	}
 	run.nview = dns_channels(run.dns);
-	run.view = calloc(run.nview, sizeof(*run.view));
-	run.rev = calloc(REVERSE_MAX, sizeof(*run.rev));
-	if (run.view == NULL || run.rev == NULL) {
+	if ((run.view = calloc(run.nview, sizeof(*run.view))) == NULL) {
 		result_fail(r, STATE_UNKNOWN, "out of memory");
 		run_free(&run);
 		return;
