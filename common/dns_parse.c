@@ -127,7 +127,8 @@ parse_mx(struct dns_query *q, const unsigned char *abuf, int alen)
 		rr_add(q, m->priority, m->host);
 	ares_free_data(mx);
 	/* c-ares keeps the answer's order; preference decides. */
-	qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_mx);
+	if (q->nrr > 1)
+		qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_mx);
 	q->status = n > 0 ? DNS_ANSWER : DNS_NODATA;
 	return 0;
 }
@@ -172,7 +173,8 @@ parse_addr(struct dns_query *q, const unsigned char *abuf, int alen)
 		if (inet_ntop(family, h->h_addr_list[i], text, sizeof(text)))
 			rr_add(q, 0, text);
 	ares_free_hostent(h);
-	qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_addr);
+	if (q->nrr > 1)
+		qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_addr);
 	/* An answer holding only a CNAME parses as success with nothing. */
 	q->status = q->nrr > 0 ? DNS_ANSWER : DNS_NODATA;
 	return 0;
@@ -205,7 +207,8 @@ parse_ptr(struct dns_query *q, const unsigned char *abuf, int alen)
 	for (size_t i = 0; i < n && q->nrr < DNS_RR_MAX; i++)
 		rr_add(q, 0, h->h_aliases[i]);
 	ares_free_hostent(h);
-	qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_name);
+	if (q->nrr > 1)
+		qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_name);
 	q->status = q->nrr > 0 ? DNS_ANSWER : DNS_NODATA;
 	return 0;
 }

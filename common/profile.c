@@ -15,16 +15,14 @@
 int
 profile_load(struct profile *p, const char *path, char *err, size_t errlen)
 {
-	char *copy;
-	FILE *fp;
+	char *copy = strdup(path);
+	FILE *fp = NULL;
+	int rc = -1;
 
 	config_init(&p->cfg);
-	p->path = strdup(path);
-	copy = strdup(path);
-	if (p->path == NULL || copy == NULL) {
-		free(copy);
+	if ((p->path = strdup(path)) == NULL || copy == NULL) {
 		errorf(err, errlen, "%s: out of memory", path);
-		return -1;
+		goto done;
 	}
 	/* @include resolves against the including file's folder, not cwd. */
 	config_set_include_dir(&p->cfg, dirname(copy));
@@ -34,21 +32,23 @@ profile_load(struct profile *p, const char *path, char *err, size_t errlen)
 	 */
 	if ((fp = fopen(path, "r")) == NULL) {
 		errorf(err, errlen, "%s: %s", path, strerror(errno));
-		free(copy);
-		return -1;
+		goto done;
 	}
 	if (config_read(&p->cfg, fp) == CONFIG_FALSE) {
 		const char *file = config_error_file(&p->cfg);
 
 		errorf(err, errlen, "%s:%d: %s", file ? file : path,
 		       config_error_line(&p->cfg), config_error_text(&p->cfg));
-		fclose(fp);
-		free(copy);
-		return -1;
+		goto done;
 	}
-	fclose(fp);
+	rc = 0;
+done:
+	if (fp != NULL)
+		fclose(fp);
 	free(copy);
-	return 0;
+	if (rc == -1)
+		profile_free(p);
+	return rc;
 }
 
 void
