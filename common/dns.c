@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 #include <sys/select.h> /* before ares.h under strict feature macros */
+#include <sys/socket.h>
 #include <ares.h>
 
 #include "diag.h"
@@ -92,8 +94,13 @@ name_system(struct dns_channel *c)
 	ares_free_data(servers);
 }
 
+/* Channel lookups: DNS only, or /etc/hosts first as for connecting. */
+#define LOOKUPS_DNS   "b"
+#define LOOKUPS_HOSTS "fb"
+
 static int
-channel_open(struct dns *dns, const char *server, char *err, size_t errlen)
+channel_open(struct dns *dns, const char *server, const char *lookups,
+	     char *err, size_t errlen)
 {
 	struct dns_channel *c = &dns->chan[dns->nchan];
 	struct ares_options opts;
@@ -107,7 +114,7 @@ channel_open(struct dns *dns, const char *server, char *err, size_t errlen)
 	    ARES_FLAG_NOCHECKRESP | ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
 	opts.timeout = ms > 20 ? ms : 20;
 	opts.tries = DNS_TRIES;
-	opts.lookups = (char *)"b";
+	opts.lookups = (char *)lookups;
 	dns->cbdata[dns->nchan] = (struct dns_cbdata){dns, dns->nchan};
 	opts.sock_state_cb = sock_state;
 	opts.sock_state_cb_data = &dns->cbdata[dns->nchan];
@@ -136,9 +143,10 @@ channel_open(struct dns *dns, const char *server, char *err, size_t errlen)
 	return 0;
 }
 
-struct dns *
-dns_open(const char *const *servers, size_t nservers,
-	 const struct deadline *deadline, char *err, size_t errlen)
+static struct dns *
+dns_open_lookups(const char *const *servers, size_t nservers,
+		 const char *lookups, const struct deadline *deadline,
+		 char *err, size_t errlen)
 {
 	struct dns *dns;
 	int rc;
@@ -158,13 +166,21 @@ dns_open(const char *const *servers, size_t nservers,
 	}
 	dns->deadline = deadline;
 	for (size_t i = 0; i < (nservers ? nservers : 1); i++) {
-		if (channel_open(dns, nservers ? servers[i] : NULL, err,
-				 errlen) == -1) {
+		if (channel_open(dns, nservers ? servers[i] : NULL, lookups,
+				 err, errlen) == -1) {
 			dns_close(dns);
 			return NULL;
 		}
 	}
 	return dns;
+}
+
+struct dns *
+dns_open(const char *const *servers, size_t nservers,
+	 const struct deadline *deadline, char *err, size_t errlen)
+{
+	return dns_open_lookups(servers, nservers, LOOKUPS_DNS, deadline, err,
+				errlen);
 }
 
 void
@@ -345,4 +361,80 @@ dns_status_name(enum dns_status status)
 	return (unsigned)status < sizeof(names) / sizeof(names[0])
 		   ? names[status]
 		   : "?";
+}
+
+/* What dns_host_addrs() collects from ares_getaddrinfo(). */
+struct host_lookup {
+	struct dns *dns;
+	char (*addrs)[ADDR_TEXT_MAX];
+	size_t max;
+	size_t n;
+	int status;
+	bool done;
+};
+
+static void
+on_host(void *arg, int status, int timeouts, struct ares_addrinfo *ai)
+{
+	struct host_lookup *h = arg;
+	struct ares_addrinfo_node *node;
+
+	(void)timeouts;
+	h->dns->pending--;
+	h->done = true;
+	h->status = status;
+	for (node = ai ? ai->nodes : NULL; node != NULL && h->n < h->max;
+	     node = node->ai_next) {
+		const void *a;
+
+		if (node->ai_family == AF_INET)
+			a = &((struct sockaddr_in *)(void *)node->ai_addr)
+				 ->sin_addr;
+		else
+			a = &((struct sockaddr_in6 *)(void *)node->ai_addr)
+				 ->sin6_addr;
+		if (ares_inet_ntop(node->ai_family, a, h->addrs[h->n],
+				   ADDR_TEXT_MAX) != NULL)
+			h->n++;
+	}
+	if (ai != NULL)
+		ares_freeaddrinfo(ai);
+}
+
+int
+dns_host_addrs(const char *host, int family, const struct deadline *deadline,
+	       char addrs[][ADDR_TEXT_MAX], size_t max, char *err,
+	       size_t errlen)
+{
+	struct ares_addrinfo_hints hints = {0};
+	struct host_lookup h = {.addrs = addrs, .max = max};
+	int literal;
+
+	if (max == 0)
+		return 0;
+	if ((literal = addr_canon(host, addrs[0], ADDR_TEXT_MAX)) != -1) {
+		if (family != AF_UNSPEC && family != literal)
+			return errorf(err, errlen, "%s is not an IPv%c address",
+				      host, family == AF_INET ? '4' : '6');
+		return 1;
+	}
+	h.dns = dns_open_lookups(NULL, 0, LOOKUPS_HOSTS, deadline, err, errlen);
+	if (h.dns == NULL)
+		return -1;
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_STREAM;
+	h.dns->pending++;
+	ares_getaddrinfo(h.dns->chan[0].ares, host, NULL, &hints, on_host, &h);
+	dns_wait(h.dns);
+	dns_close(h.dns);
+	if (!h.done || h.status == ARES_ECANCELLED ||
+	    h.status == ARES_ETIMEOUT || h.status == ARES_EDESTRUCTION)
+		return errorf(err, errlen, "cannot resolve %s: no answer",
+			      host);
+	if (h.status != ARES_SUCCESS || h.n == 0)
+		return errorf(err, errlen, "cannot resolve %s: %s", host,
+			      h.status == ARES_SUCCESS
+				  ? "no address"
+				  : ares_strerror(h.status));
+	return (int)h.n;
 }

@@ -97,6 +97,17 @@ void dns_wait(struct dns *dns);
 const char *dns_type_name(enum dns_type type);
 const char *dns_status_name(enum dns_status status);
 
+/*
+ * The addresses of a host to connect to, as getaddrinfo() finds them
+ * (/etc/hosts, then the system resolver) but under the deadline: an
+ * address literal as it is, else A and AAAA (only one with family
+ * AF_INET or AF_INET6).  Returns the number of addresses put in addrs,
+ * or -1 with the reason in err.
+ */
+int dns_host_addrs(const char *host, int family,
+		   const struct deadline *deadline, char addrs[][ADDR_TEXT_MAX],
+		   size_t max, char *err, size_t errlen);
+
 /* dns_parse.c: every use of c-ares's parsers lives there. */
 int dns_parse_answer(struct dns_query *q, const unsigned char *abuf,
 		     size_t alen);

@@ -96,6 +96,7 @@ result_init(struct result *r, const char *label)
 	memset(r, 0, sizeof(*r));
 	r->label = label;
 	r->state = STATE_OK;
+	buf_init(&r->subject, RESULT_LINE_MAX);
 	buf_init(&r->summary, RESULT_SUMMARY_MAX);
 }
 
@@ -106,6 +107,7 @@ result_free(struct result *r)
 		free(r->lines[i].text);
 	free(r->lines);
 	free(r->perf);
+	buf_free(&r->subject);
 	buf_free(&r->summary);
 	r->lines = NULL;
 	r->nlines = 0;
@@ -166,21 +168,19 @@ result_summary(struct result *r, const char *fmt, ...)
 	va_end(ap);
 }
 
-void
-result_line(struct result *r, enum state s, const char *fmt, ...)
+static void
+add_line(struct result *r, enum state s, bool problem, const char *fmt,
+	 va_list ap)
 {
 	char text[RESULT_LINE_MAX + 1];
 	struct result_line *lines;
-	va_list ap;
 
 	if (r->nlines == RESULT_LINES_MAX) {
 		r->lines_dropped++;
 		return;
 	}
-	va_start(ap, fmt);
 	if (format_clean(text, sizeof(text), fmt, ap))
 		mark_cut(text, strlen(text));
-	va_end(ap);
 	lines = realloc(r->lines, (r->nlines + 1) * sizeof(*lines));
 	if (lines == NULL || (lines[r->nlines].text = strdup(text)) == NULL) {
 		if (lines != NULL)
@@ -189,8 +189,44 @@ result_line(struct result *r, enum state s, const char *fmt, ...)
 		return;
 	}
 	lines[r->nlines].state = s;
+	lines[r->nlines].problem = problem;
 	r->lines = lines;
 	r->nlines++;
+}
+
+void
+result_line(struct result *r, enum state s, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	add_line(r, s, false, fmt, ap);
+	va_end(ap);
+}
+
+void
+result_problem(struct result *r, enum state s, const char *fmt, ...)
+{
+	va_list ap;
+
+	result_raise(r, s);
+	va_start(ap, fmt);
+	add_line(r, s, true, fmt, ap);
+	va_end(ap);
+}
+
+void
+result_subject(struct result *r, const char *fmt, ...)
+{
+	char text[RESULT_LINE_MAX + 1];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_clean(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	buf_reset(&r->subject);
+	if (buf_append_cut(&r->subject, text, strlen(text)) == -1)
+		r->nomem = true;
 }
 
 void
@@ -200,6 +236,8 @@ result_fail(struct result *r, enum state s, const char *fmt, ...)
 
 	r->state = s;
 	buf_reset(&r->summary);
+	for (size_t i = 0; i < r->nlines; i++)
+		r->lines[i].problem = false;
 	va_start(ap, fmt);
 	result_vsummary(r, fmt, ap);
 	va_end(ap);
@@ -269,28 +307,64 @@ perf_print(const struct perf *p, FILE *fp)
 	fputs(text, fp);
 }
 
+/* Worst first, the order of long output and of problems. */
+static const enum state worst_first[] = {STATE_CRITICAL, STATE_UNKNOWN,
+					 STATE_WARNING, STATE_OK};
+
+/* Append one part of the status text, cut with "..." at the cap. */
+static void
+status_part(struct buf *out, const char *sep, const char *text)
+{
+	if (buf_append_cut(out, sep, strlen(sep)) == 1 ||
+	    buf_append_cut(out, text, strlen(text)) == 1)
+		mark_cut(out->data, out->len);
+}
+
+void
+result_status_text(const struct result *r, struct buf *out)
+{
+	const char *sep = "";
+
+	buf_reset(out);
+	if (r->subject.len > 0) {
+		status_part(out, "", buf_str(&r->subject));
+		status_part(out, "", ":");
+		sep = " ";
+	}
+	for (size_t o = 0; o < sizeof(worst_first) / sizeof(*worst_first); o++)
+		for (size_t i = 0; i < r->nlines; i++)
+			if (r->lines[i].problem &&
+			    r->lines[i].state == worst_first[o]) {
+				status_part(out, sep, r->lines[i].text);
+				sep = "; ";
+			}
+	if (r->summary.len > 0)
+		status_part(out, sep, buf_str(&r->summary));
+}
+
 int
 result_print(const struct result *r, FILE *fp)
 {
-	static const enum state order[] = {STATE_CRITICAL, STATE_UNKNOWN,
-					   STATE_WARNING, STATE_OK};
 	enum state s = r->nomem ? STATE_UNKNOWN : r->state;
+	struct buf text = BUF_INIT(RESULT_SUMMARY_MAX);
 
 	fprintf(fp, "%s %s - ", r->label, state_name(s));
+	result_status_text(r, &text);
 	if (r->nomem)
 		fputs("out of memory while building the result", fp);
 	else
-		fputs(r->summary.len > 0 ? buf_str(&r->summary) : "no details",
-		      fp);
+		fputs(text.len > 0 ? buf_str(&text) : "no details", fp);
+	buf_free(&text);
 	for (size_t i = 0; i < r->nperf; i++) {
 		fputs(i == 0 ? " | " : " ", fp);
 		perf_print(&r->perf[i], fp);
 	}
 	fputc('\n', fp);
-	for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++)
+	for (size_t o = 0; o < sizeof(worst_first) / sizeof(*worst_first); o++)
 		for (size_t i = 0; i < r->nlines; i++)
-			if (r->lines[i].state == order[o])
-				fprintf(fp, "[%s] %s\n", state_name(order[o]),
+			if (r->lines[i].state == worst_first[o])
+				fprintf(fp, "[%s] %s\n",
+					state_name(worst_first[o]),
 					r->lines[i].text);
 	if (r->lines_dropped > 0)
 		fprintf(fp, "[UNKNOWN] %zu more lines not shown\n",

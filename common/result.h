@@ -48,12 +48,14 @@ struct perf {
 
 struct result_line {
 	enum state state;
+	bool problem; /* also named on the status line */
 	char *text;
 };
 
 struct result {
 	const char *label; /* "DNS": the first word of the status line */
 	enum state state;
+	struct buf subject; /* what was checked: "example.com" */
 	struct buf summary;
 	struct result_line *lines;
 	size_t nlines;
@@ -80,8 +82,26 @@ void result_line(struct result *r, enum state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
+ * Report a problem: a long-output line that raises the state and is named
+ * on the status line too, before the summary, worst first.
+ */
+void result_problem(struct result *r, enum state s, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Set what was checked; the status line begins with "subject: ". */
+void result_subject(struct result *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/*
+ * The text after "LABEL STATE - ": the subject, the problems worst first
+ * and the summary, joined by "; " and cut at RESULT_SUMMARY_MAX.
+ */
+void result_status_text(const struct result *r, struct buf *out);
+
+/*
  * Replace whatever the result says by one reason: the state is set (not
- * raised) and the summary replaced.  For option errors and deadlines.
+ * raised), the summary replaced, and earlier problems are kept in the
+ * long output only.  For option errors and failures that end a check.
  */
 void result_fail(struct result *r, enum state s, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

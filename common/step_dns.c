@@ -20,12 +20,11 @@
 #include "dns.h"
 #include "step_dns.h"
 
-#define HOSTS_MAX     16 /* MX hosts checked */
-#define REVERSE_MAX   64 /* addresses whose PTR is checked */
-#define PTR_NAMES_MAX 4	 /* PTR names forward-confirmed per address */
-#define FINDINGS_MAX  32
-#define FINDING_MAX   256
-#define SHOW_ADDRS    4 /* addresses of one host in the status line */
+#define HOSTS_MAX     16  /* MX hosts checked */
+#define REVERSE_MAX   64  /* addresses whose PTR is checked */
+#define PTR_NAMES_MAX 4	  /* PTR names forward-confirmed per address */
+#define DESC_MAX      256 /* one host's description, one message part */
+#define SHOW_ADDRS    4	  /* addresses of one host in the status line */
 
 struct mx_host {
 	unsigned pref;
@@ -58,12 +57,6 @@ struct reverse {
 	enum ptr_verdict verdict;
 };
 
-struct finding {
-	enum state state;
-	size_t order; /* found as the order-th: ties keep this order */
-	char text[FINDING_MAX];
-};
-
 struct run {
 	const struct step_dns_conf *conf;
 	const struct plugin *p;
@@ -75,29 +68,8 @@ struct run {
 	size_t nrev;
 	size_t rev_cap;
 	size_t rev_dropped;
-	struct finding finding[FINDINGS_MAX];
-	size_t nfinding;
 	double started;
 };
-
-static void find(struct run *run, enum state s, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-find(struct run *run, enum state s, const char *fmt, ...)
-{
-	struct finding *f;
-	va_list ap;
-
-	if (run->nfinding == FINDINGS_MAX)
-		return;
-	f = &run->finding[run->nfinding];
-	f->order = run->nfinding++;
-	f->state = s;
-	va_start(ap, fmt);
-	vsnprintf(f->text, sizeof(f->text), fmt, ap);
-	va_end(ap);
-}
 
 /* Names compare without case and without a final dot. */
 static bool
@@ -371,18 +343,21 @@ judge_failures(struct run *run)
 			snprintf(more, sizeof(more), " (and %zu more queries)",
 				 failed - 1);
 		if (f->status == DNS_TIMEOUT || f->status == DNS_PENDING)
-			find(run, s, "no answer from %s to %s %s %s%s",
-			     server(run, i), dns_type_name(f->type), f->name,
-			     f->error, more);
+			result_problem(run->r, s,
+				       "no answer from %s to %s %s %s%s",
+				       server(run, i), dns_type_name(f->type),
+				       f->name, f->error, more);
 		else if (f->status == DNS_FAILED)
-			find(run, s, "could not ask %s for %s %s: %s%s",
-			     server(run, i), dns_type_name(f->type), f->name,
-			     f->error, more);
+			result_problem(run->r, s,
+				       "could not ask %s for %s %s: %s%s",
+				       server(run, i), dns_type_name(f->type),
+				       f->name, f->error, more);
 		else
-			find(run, s, "%s answered %s to %s %s%s%s%s",
-			     server(run, i), dns_status_name(f->status),
-			     dns_type_name(f->type), f->name,
-			     f->error[0] ? ": " : "", f->error, more);
+			result_problem(
+			    run->r, s, "%s answered %s to %s %s%s%s%s",
+			    server(run, i), dns_status_name(f->status),
+			    dns_type_name(f->type), f->name,
+			    f->error[0] ? ": " : "", f->error, more);
 	}
 }
 
@@ -390,7 +365,7 @@ judge_failures(struct run *run)
 static void
 judge_nxdomain(struct run *run)
 {
-	char names[FINDING_MAX / 2] = "";
+	char names[DESC_MAX / 2] = "";
 	size_t len = 0;
 
 	for (size_t i = 0; i < run->nview && len < sizeof(names); i++)
@@ -399,8 +374,9 @@ judge_nxdomain(struct run *run)
 			    names + len, sizeof(names) - len, "%s%s",
 			    len ? ", " : "", server(run, i));
 	if (len > 0)
-		find(run, STATE_CRITICAL,
-		     "domain does not exist (NXDOMAIN from %s)", names);
+		result_problem(run->r, STATE_CRITICAL,
+			       "domain does not exist (NXDOMAIN from %s)",
+			       names);
 }
 
 static size_t
@@ -450,31 +426,34 @@ judge_host(struct run *run, const struct mx_host *h)
 	const char *cname = h->a.cname[0] ? h->a.cname : h->aaaa.cname;
 
 	if (h->literal) {
-		find(run, STATE_CRITICAL,
-		     "MX %s is an IP literal, not a host name", h->name);
+		result_problem(run->r, STATE_CRITICAL,
+			       "MX %s is an IP literal, not a host name",
+			       h->name);
 		return;
 	}
 	if (host_failed(h))
 		return; /* judged with the failures */
 	if (cname[0] != '\0')
-		find(run, STATE_WARNING, "MX %s is a CNAME (for %s)", h->name,
-		     cname);
+		result_problem(run->r, STATE_WARNING,
+			       "MX %s is a CNAME (for %s)", h->name, cname);
 	if (n == 0 && run->view[0].implicit)
-		find(run, STATE_CRITICAL, "no MX and no address");
+		result_problem(run->r, STATE_CRITICAL, "no MX and no address");
 	else if (n == 0)
-		find(run, STATE_CRITICAL, "MX %s has no %s record", h->name,
-		     run->p->family == AF_INET	  ? "A"
-		     : run->p->family == AF_INET6 ? "AAAA"
-						  : "A/AAAA");
+		result_problem(run->r, STATE_CRITICAL, "MX %s has no %s record",
+			       h->name,
+			       run->p->family == AF_INET    ? "A"
+			       : run->p->family == AF_INET6 ? "AAAA"
+							    : "A/AAAA");
 	else if (run->view[0].implicit)
-		find(run, STATE_WARNING,
-		     "no MX record: mail goes to the domain's own address "
-		     "(implicit MX)");
+		result_problem(
+		    run->r, STATE_WARNING,
+		    "no MX record: mail goes to the domain's own address "
+		    "(implicit MX)");
 	for (size_t i = 0; i < n; i++)
 		if (!run->conf->allow_private && addr_is_private(addrs[i]))
-			find(run, STATE_WARNING,
-			     "MX %s has the private address %s", h->name,
-			     addrs[i]);
+			result_problem(run->r, STATE_WARNING,
+				       "MX %s has the private address %s",
+				       h->name, addrs[i]);
 }
 
 /* The expected static IPs among the MX hosts' addresses. */
@@ -484,7 +463,7 @@ judge_addresses(struct run *run)
 	const struct view *v = &run->view[0];
 	size_t found = 0, missing = 0;
 	const char *addrs[2 * DNS_RR_MAX];
-	char canon[ADDR_TEXT_MAX], list[FINDING_MAX / 2] = "";
+	char canon[ADDR_TEXT_MAX], list[DESC_MAX / 2] = "";
 
 	for (size_t i = 0; i < run->conf->naddress; i++) {
 		bool seen = false;
@@ -507,8 +486,9 @@ judge_addresses(struct run *run)
 		}
 	}
 	if (missing > 0)
-		find(run, found == 0 ? STATE_CRITICAL : STATE_WARNING,
-		     "static IP %s not among the MX addresses", list);
+		result_problem(run->r,
+			       found == 0 ? STATE_CRITICAL : STATE_WARNING,
+			       "static IP %s not among the MX addresses", list);
 }
 
 static void
@@ -523,8 +503,9 @@ judge_expected_mx(struct run *run)
 			seen = !v->implicit &&
 			       name_eq(v->host[k].name, run->conf->mx[i]);
 		if (!seen)
-			find(run, STATE_WARNING, "expected MX %s is missing",
-			     run->conf->mx[i]);
+			result_problem(run->r, STATE_WARNING,
+				       "expected MX %s is missing",
+				       run->conf->mx[i]);
 	}
 }
 
@@ -535,12 +516,14 @@ judge_reverse(struct run *run)
 		const struct reverse *rv = &run->rev[i];
 
 		if (rv->verdict == PTR_MISSING)
-			find(run, STATE_WARNING, "no PTR for %s", rv->addr);
+			result_problem(run->r, STATE_WARNING, "no PTR for %s",
+				       rv->addr);
 		else if (rv->verdict == PTR_UNCONFIRMED)
-			find(run, STATE_WARNING,
-			     "PTR of %s is %s, which does not resolve back to "
-			     "it",
-			     rv->addr, rv->ptr.rr[0].text);
+			result_problem(
+			    run->r, STATE_WARNING,
+			    "PTR of %s is %s, which does not resolve back to "
+			    "it",
+			    rv->addr, rv->ptr.rr[0].text);
 	}
 }
 
@@ -578,7 +561,7 @@ static void
 judge_agreement(struct run *run)
 {
 	const struct view *v0 = &run->view[0];
-	char a[FINDING_MAX / 3], b[FINDING_MAX / 3];
+	char a[DESC_MAX / 3], b[DESC_MAX / 3];
 
 	for (size_t i = 1; i < run->nview; i++) {
 		const struct view *v = &run->view[i];
@@ -586,19 +569,21 @@ judge_agreement(struct run *run)
 		if (!same_answer(&v0->mx, &v->mx)) {
 			mx_text(v0, a, sizeof(a));
 			mx_text(v, b, sizeof(b));
-			find(run, STATE_WARNING,
-			     "servers disagree on MX: %s says %s, %s says %s",
-			     server(run, 0), a, server(run, i), b);
+			result_problem(
+			    run->r, STATE_WARNING,
+			    "servers disagree on MX: %s says %s, %s says %s",
+			    server(run, 0), a, server(run, i), b);
 			continue;
 		}
 		for (size_t k = 0; k < v->nhost && k < v0->nhost; k++) {
 			if (!same_answer(&v0->host[k].a, &v->host[k].a) ||
 			    !same_answer(&v0->host[k].aaaa, &v->host[k].aaaa)) {
-				find(run, STATE_WARNING,
-				     "servers disagree on the addresses of %s: "
-				     "%s and %s",
-				     v->host[k].name, server(run, 0),
-				     server(run, i));
+				result_problem(
+				    run->r, STATE_WARNING,
+				    "servers disagree on the addresses of %s: "
+				    "%s and %s",
+				    v->host[k].name, server(run, 0),
+				    server(run, i));
 				break;
 			}
 		}
@@ -663,42 +648,23 @@ describe_host(struct run *run, const struct mx_host *h, char *out, size_t size)
 		snprintf(out + len, size - len, ", %s", host_ptr_text(run, h));
 }
 
-static int
-cmp_finding(const void *a, const void *b)
-{
-	const struct finding *x = a, *y = b;
-
-	if (x->state == y->state)
-		return x->order < y->order ? -1 : 1;
-	return state_worst(x->state, y->state) == x->state ? -1 : 1;
-}
-
-/* The status line: findings worst first, then what the MX set is. */
+/* The summary after the problems: what the MX set is. */
 static void
 summarise(struct run *run)
 {
 	const struct view *v = &run->view[0];
 	struct result *r = run->r;
-	char host[FINDING_MAX];
+	char host[DESC_MAX];
 
-	qsort(run->finding, run->nfinding, sizeof(run->finding[0]),
-	      cmp_finding);
-	result_summary(r, "%s:", run->conf->domain);
-	for (size_t i = 0; i < run->nfinding; i++) {
-		result_raise(r, run->finding[i].state);
-		result_summary(r, "%s %s", i ? ";" : "", run->finding[i].text);
-		result_line(r, run->finding[i].state, "%s",
-			    run->finding[i].text);
-	}
+	result_subject(r, "%s", run->conf->domain);
 	if (v->mx.status != DNS_ANSWER && v->mx.status != DNS_NODATA)
 		return;
 	if (v->null_mx)
 		return;
 	if (v->implicit)
-		result_summary(r, "%s implicit MX", run->nfinding ? ";" : "");
+		result_summary(r, "implicit MX");
 	else
-		result_summary(r, "%s %zu MX", run->nfinding ? ";" : "",
-			       v->nhost + v->hosts_dropped);
+		result_summary(r, "%zu MX", v->nhost + v->hosts_dropped);
 	for (size_t k = 0; k < v->nhost; k++) {
 		describe_host(run, &v->host[k], host, sizeof(host));
 		result_summary(r, "%s %s", v->implicit ? "" : ";", host);
@@ -779,10 +745,11 @@ perfdata(struct run *run)
 	s = result_perf(run->r, "time", seconds, "s", &run->p->warn,
 			&run->p->crit, 0, NAN);
 	if (s != STATE_OK)
-		find(run, s, "lookups took %.3f s (%s threshold %s)", seconds,
-		     s == STATE_CRITICAL ? "critical" : "warning",
-		     s == STATE_CRITICAL ? run->p->crit.text
-					 : run->p->warn.text);
+		result_problem(run->r, s,
+			       "lookups took %.3f s (%s threshold %s)", seconds,
+			       s == STATE_CRITICAL ? "critical" : "warning",
+			       s == STATE_CRITICAL ? run->p->crit.text
+						   : run->p->warn.text);
 	result_perf(run->r, "mx", v->implicit ? 0 : (double)v->nhost, "", NULL,
 		    NULL, 0, NAN);
 	for (size_t i = 0; run->conf->nserver > 0 && i < run->nview; i++) {
@@ -801,8 +768,9 @@ judge(struct run *run)
 	judge_failures(run);
 	if (v->mx.status == DNS_ANSWER || v->mx.status == DNS_NODATA) {
 		if (v->null_mx)
-			find(run, STATE_CRITICAL,
-			     "null MX: the domain accepts no mail (RFC 7505)");
+			result_problem(
+			    run->r, STATE_CRITICAL,
+			    "null MX: the domain accepts no mail (RFC 7505)");
 		for (size_t k = 0; k < v->nhost; k++)
 			judge_host(run, &v->host[k]);
 		if (!v->null_mx) {

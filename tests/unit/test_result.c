@@ -169,6 +169,65 @@ fail_replaces(void)
 	result_free(&r);
 }
 
+static void
+problems_then_summary(void)
+{
+	struct result r;
+	char *text;
+
+	result_init(&r, "X");
+	result_subject(&r, "example.com");
+	result_summary(&r, "2 MX");
+	result_problem(&r, STATE_WARNING, "first warning");
+	result_problem(&r, STATE_CRITICAL, "the critical one");
+	result_problem(&r, STATE_WARNING, "second warning");
+	result_line(&r, STATE_OK, "detail");
+	CHECK(r.state == STATE_CRITICAL);
+	text = render(&r);
+	CHECK_STR(text, "X CRITICAL - example.com: the critical one; first "
+			"warning; second warning; 2 MX\n"
+			"[CRITICAL] the critical one\n[WARNING] first warning\n"
+			"[WARNING] second warning\n[OK] detail\n");
+	free(text);
+	result_free(&r);
+}
+
+static void
+subject_alone_and_problem_alone(void)
+{
+	struct result r;
+	char *text;
+
+	result_init(&r, "X");
+	result_subject(&r, "s");
+	result_summary(&r, "fine");
+	text = render(&r);
+	CHECK_STR(text, "X OK - s: fine\n");
+	free(text);
+	result_free(&r);
+	result_init(&r, "X");
+	result_problem(&r, STATE_WARNING, "odd");
+	text = render(&r);
+	CHECK_STR(text, "X WARNING - odd\n[WARNING] odd\n");
+	free(text);
+	result_free(&r);
+}
+
+static void
+fail_keeps_problems_in_long_output(void)
+{
+	struct result r;
+	char *text;
+
+	result_init(&r, "X");
+	result_problem(&r, STATE_WARNING, "earlier");
+	result_fail(&r, STATE_CRITICAL, "the end");
+	text = render(&r);
+	CHECK_STR(text, "X CRITICAL - the end\n[WARNING] earlier\n");
+	free(text);
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -183,5 +242,8 @@ main(void)
 	RUN(thresholds_give_state);
 	RUN(summary_is_bounded);
 	RUN(fail_replaces);
+	RUN(problems_then_summary);
+	RUN(subject_alone_and_problem_alone);
+	RUN(fail_keeps_problems_in_long_output);
 	return unit_failed != 0;
 }
