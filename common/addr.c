@@ -27,6 +27,27 @@ addr_canon(const char *text, char *out, size_t outsize)
 }
 
 bool
+addr_valid_name(const char *name)
+{
+	size_t len = strlen(name), label = 0;
+
+	if (len == 0 || len > 253)
+		return false;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)name[i];
+
+		if (c == '.') {
+			if (label == 0 && i + 1 != len)
+				return false;
+			label = 0;
+		} else if (c <= ' ' || c >= 0x7f || ++label > 63) {
+			return false;
+		}
+	}
+	return true;
+}
+
+bool
 addr_is_literal(const char *name)
 {
 	char tmp[ADDR_TEXT_MAX + 2], canon[ADDR_TEXT_MAX];

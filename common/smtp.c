@@ -142,22 +142,19 @@ transcript(struct smtp *s, const char *who, const char *line, size_t len)
 
 /* Why the connection failed, as a phrase: "timeout", "connection closed". */
 static int
-net_failed(struct smtp *s, enum net_status st, const char *doing)
+net_failed(struct smtp *s, enum net_status st)
 {
 	s->net = st;
 	if (st == NET_ERROR && s->conn.error[0] != '\0')
-		return errorf(s->error, sizeof(s->error), "%s: %s", doing,
-			      s->conn.error);
+		return errorf(s->error, sizeof(s->error), "%s", s->conn.error);
 	if (st == NET_TOOLONG)
 		return errorf(s->error, sizeof(s->error),
-			      "%s: a line longer than %d bytes", doing,
-			      NET_LINE_MAX);
-	return errorf(s->error, sizeof(s->error), "%s: %s", doing,
-		      net_status_name(st));
+			      "a line longer than %d bytes", NET_LINE_MAX);
+	return errorf(s->error, sizeof(s->error), "%s", net_status_name(st));
 }
 
 static int
-read_reply(struct smtp *s, const char *doing)
+read_reply(struct smtp *s)
 {
 	char line[NET_LINE_MAX + 1], why[128];
 	enum net_status st;
@@ -168,12 +165,11 @@ read_reply(struct smtp *s, const char *doing)
 	do {
 		if ((st = net_read_line(&s->conn, line, sizeof(line), &len)) !=
 		    NET_OK)
-			return net_failed(s, st, doing);
+			return net_failed(s, st);
 		transcript(s, "S: ", line, len);
 		if ((rc = smtp_reply_feed(&s->reply, line, len, why,
 					  sizeof(why))) == -1)
-			return errorf(s->error, sizeof(s->error), "%s: %s",
-				      doing, why);
+			return errorf(s->error, sizeof(s->error), "%s", why);
 	} while (rc == 0);
 	return 0;
 }
@@ -202,7 +198,7 @@ int
 smtp_greeting(struct smtp *s)
 {
 	double started = mono_now();
-	int rc = read_reply(s, "greeting");
+	int rc = read_reply(s);
 
 	s->greeting_seconds = mono_now() - started;
 	return rc;
@@ -225,9 +221,8 @@ smtp_command(struct smtp *s, const char *fmt, ...)
 	transcript(s, "C: ", line, (size_t)n);
 	memcpy(line + n, "\r\n", 2);
 	if ((st = net_write(&s->conn, line, (size_t)n + 2)) != NET_OK)
-		return net_failed(s, st, "sending a command");
-	line[n] = '\0';
-	return read_reply(s, line);
+		return net_failed(s, st);
+	return read_reply(s);
 }
 
 int
@@ -262,7 +257,7 @@ smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 	*injected = net_buffered(&s->conn);
 	net_discard(&s->conn);
 	if ((st = tls_start(&s->conn, o, info)) != NET_OK)
-		return net_failed(s, st, "TLS handshake");
+		return net_failed(s, st);
 	transcript(s, "-- ", "TLS started", 11);
 	return smtp_ehlo(s, ehlo);
 }

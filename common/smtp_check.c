@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "addr.h"
 #include "diag.h"
 #include "smtp_check.h"
 
@@ -32,21 +33,22 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	size_t injected = 0;
 
 	if (!ss->smtp.caps.starttls) {
-		result_fail(r, STATE_CRITICAL, "%s does not offer STARTTLS%s",
-			    peer(ss, t),
-			    ss->smtp.caps.esmtp ? "" : " (it refused EHLO)");
+		result_problem(r, STATE_CRITICAL,
+			       "%s does not offer STARTTLS%s", peer(ss, t),
+			       ss->smtp.caps.esmtp ? "" : " (it refused EHLO)");
 		return -1;
 	}
 	if (smtp_starttls(&ss->smtp, ss->ehlo, &o, &ss->tls_info, &injected) ==
 	    -1) {
-		result_fail(r, failure_state(ss, p), "%s STARTTLS failed: %s",
-			    peer(ss, t), ss->smtp.error);
+		result_problem(r, failure_state(ss, p),
+			       "%s failed at STARTTLS: %s", peer(ss, t),
+			       ss->smtp.error);
 		return -1;
 	}
 	if (ss->smtp.conn.tls == NULL) {
 		smtp_reply_line(&ss->smtp.reply, reply, sizeof(reply));
-		result_fail(r, STATE_CRITICAL, "%s refused STARTTLS: %s",
-			    peer(ss, t), reply);
+		result_problem(r, STATE_CRITICAL, "%s refused STARTTLS: %s",
+			       peer(ss, t), reply);
 		return -1;
 	}
 	ss->tls = true;
@@ -74,8 +76,9 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 	else
 		smtp_default_ehlo(ss->ehlo, sizeof(ss->ehlo), t->domain);
 	if (smtp_connect(s, t->host, t->port, &no, &p->deadline) == -1) {
-		result_fail(r, failure_state(ss, p), "no connection to %s: %s",
-			    peer(ss, t), s->error);
+		result_problem(r, failure_state(ss, p),
+			       "no connection to %s: %s", peer(ss, t),
+			       s->error);
 		return -1;
 	}
 	if (t->tls) {
@@ -83,23 +86,25 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 
 		if (st != NET_OK) {
 			s->net = st;
-			result_fail(r, failure_state(ss, p),
-				    "%s TLS handshake failed: %s", peer(ss, t),
-				    s->conn.error[0] ? s->conn.error
-						     : net_status_name(st));
+			result_problem(r, failure_state(ss, p),
+				       "%s failed at the TLS handshake: %s",
+				       peer(ss, t),
+				       s->conn.error[0] ? s->conn.error
+							: net_status_name(st));
 			return -1;
 		}
 		ss->tls = true;
 	}
 	if (smtp_greeting(s) == -1) {
-		result_fail(r, failure_state(ss, p), "%s sent no greeting: %s",
-			    peer(ss, t), s->error);
+		result_problem(r, failure_state(ss, p),
+			       "%s failed at the greeting: %s", peer(ss, t),
+			       s->error);
 		return -1;
 	}
 	if (s->reply.code != 220) {
 		smtp_reply_line(&s->reply, reply, sizeof(reply));
-		result_fail(r, STATE_CRITICAL, "%s greeted with %s",
-			    peer(ss, t), reply);
+		result_problem(r, STATE_CRITICAL, "%s greeted with %s",
+			       peer(ss, t), reply);
 		return -1;
 	}
 	ss->transaction_started = mono_now();
@@ -109,8 +114,9 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 	}
 	if (smtp_class(s) != 2) {
 		smtp_reply_line(&s->reply, reply, sizeof(reply));
-		result_fail(r, STATE_CRITICAL, "%s refused %s: %s", peer(ss, t),
-			    s->helo ? "EHLO and HELO" : "EHLO", reply);
+		result_problem(r, STATE_CRITICAL, "%s refused %s: %s",
+			       peer(ss, t), s->helo ? "EHLO and HELO" : "EHLO",
+			       reply);
 		return -1;
 	}
 	if (t->starttls && start_tls(ss, t, p, r) == -1)
@@ -128,43 +134,38 @@ smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
 		struct result *r)
 {
 	const struct tls_info *ti = &ss->tls_info;
-	enum state s = STATE_OK;
 
 	if (!ss->tls)
 		return;
 	if (!ti->has_cert) {
-		result_raise(r, STATE_CRITICAL);
-		result_line(r, STATE_CRITICAL,
-			    "the server sent no certificate");
+		result_problem(r, STATE_CRITICAL, "%s sent no certificate",
+			       peer(ss, t));
 		return;
 	}
 	result_perf(r, "cert_days", ti->days_left, "", NULL, NULL, NAN, NAN);
-	if (ti->expired || ti->days_left < 0) {
-		s = STATE_CRITICAL;
-		result_line(r, s, "certificate for %s expired %.0f days ago",
-			    ti->subject, -ti->days_left);
-	} else if (!ti->verified && !t->no_verify) {
-		s = STATE_CRITICAL;
-		result_line(r, s, "certificate for %s not verified: %s",
-			    ti->subject, ti->verify_error);
-	} else if (!isnan(t->cert_crit) && ti->days_left < t->cert_crit) {
-		s = STATE_CRITICAL;
-		result_line(r, s,
-			    "certificate for %s expires in %.1f days "
-			    "(critical under %g)",
-			    ti->subject, ti->days_left, t->cert_crit);
-	} else if (!isnan(t->cert_warn) && ti->days_left < t->cert_warn) {
-		s = STATE_WARNING;
-		result_line(r, s,
-			    "certificate for %s expires in %.1f days "
-			    "(warning under %g)",
-			    ti->subject, ti->days_left, t->cert_warn);
-	} else {
-		result_line(r, s, "%s %s, certificate for %s valid %.0f days%s",
+	if (ti->expired || ti->days_left < 0)
+		result_problem(r, STATE_CRITICAL,
+			       "certificate for %s expired %.0f days ago",
+			       ti->subject, -ti->days_left);
+	else if (!ti->verified && !t->no_verify)
+		result_problem(r, STATE_CRITICAL,
+			       "certificate for %s not verified: %s",
+			       ti->subject, ti->verify_error);
+	else if (!isnan(t->cert_crit) && ti->days_left < t->cert_crit)
+		result_problem(r, STATE_CRITICAL,
+			       "certificate for %s expires in %.1f days "
+			       "(critical under %g)",
+			       ti->subject, ti->days_left, t->cert_crit);
+	else if (!isnan(t->cert_warn) && ti->days_left < t->cert_warn)
+		result_problem(r, STATE_WARNING,
+			       "certificate for %s expires in %.1f days "
+			       "(warning under %g)",
+			       ti->subject, ti->days_left, t->cert_warn);
+	else
+		result_line(r, STATE_OK,
+			    "%s %s, certificate for %s valid %.0f days%s",
 			    ti->version, ti->cipher, ti->subject, ti->days_left,
 			    ti->verified ? "" : " (not verified)");
-	}
-	result_raise(r, s);
 }
 
 void
@@ -175,16 +176,18 @@ smtp_check_refused(struct smtp_session *ss, const struct plugin *p,
 	const char *host = ss->smtp.conn.peer;
 
 	if (rc == -1) {
-		result_fail(r, failure_state(ss, p), "%s failed at %s: %s",
-			    host, what, ss->smtp.error);
+		result_problem(r, failure_state(ss, p), "%s failed at %s: %s",
+			       host, what, ss->smtp.error);
 		return;
 	}
 	smtp_reply_line(&ss->smtp.reply, reply, sizeof(reply));
-	result_fail(
-	    r, smtp_class(&ss->smtp) == 4 ? STATE_WARNING : STATE_CRITICAL,
-	    "%s %s %s: %s", host,
-	    smtp_class(&ss->smtp) == 4 ? "temporarily refused" : "refused",
-	    what, reply);
+	if (smtp_class(&ss->smtp) == 4)
+		result_problem(r, STATE_WARNING,
+			       "%s temporarily refused %s: %s", host, what,
+			       reply);
+	else
+		result_problem(r, STATE_CRITICAL, "%s refused %s: %s", host,
+			       what, reply);
 }
 
 void
@@ -204,10 +207,9 @@ smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
 	result_perf(r, "transaction", tx, "s", NULL, NULL, 0, NAN);
 	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
 	if (s != STATE_OK) {
-		result_raise(r, s);
-		result_line(r, s, "took %.3f s (%s threshold %s)", total,
-			    state_name(s),
-			    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
+		result_problem(
+		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
+		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
 	}
 }
 
@@ -264,4 +266,78 @@ smtp_check_address(const char *opt, const char *addr, char *err, size_t errlen)
 	if (strlen(addr) > 254)
 		return errorf(err, errlen, "--%s: address too long", opt);
 	return 0;
+}
+
+int
+smtp_check_validate_target(const struct smtp_target *t, char *err,
+			   size_t errlen)
+{
+	char canon[ADDR_TEXT_MAX];
+
+	if (!addr_valid_name(t->host) && !addr_is_literal(t->host))
+		return errorf(err, errlen,
+			      "--host: '%.100s' is not a host name or address",
+			      t->host);
+	if (t->domain != NULL && !addr_valid_name(t->domain))
+		return errorf(err, errlen,
+			      "--domain: '%.100s' is not a domain name",
+			      t->domain);
+	if (t->ehlo != NULL && !addr_valid_name(t->ehlo) &&
+	    !(t->ehlo[0] == '[' && t->ehlo[strlen(t->ehlo) - 1] == ']'))
+		return errorf(err, errlen,
+			      "--ehlo: '%.100s' is not a host name or "
+			      "[address]",
+			      t->ehlo);
+	if (t->source != NULL &&
+	    addr_canon(t->source, canon, sizeof(canon)) == -1)
+		return errorf(err, errlen,
+			      "--source: '%.100s' is not an IP address",
+			      t->source);
+	return 0;
+}
+
+int
+smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
+	       size_t errlen)
+{
+	unsigned long port;
+
+	switch (key) {
+	case 'H':
+		t->host = arg;
+		return 0;
+	case 'p':
+		if (plugin_parse_uint("port", arg, 65535, &port, err, errlen) ==
+			-1 ||
+		    port == 0)
+			return errorf(err, errlen,
+				      "--port: '%s' is not a port number", arg);
+		t->port = (unsigned)port;
+		return 0;
+	case 'D':
+		t->domain = arg;
+		return 0;
+	case 'e':
+		t->ehlo = arg;
+		return 0;
+	case SMTP_KEY_SOURCE:
+		t->source = arg;
+		return 0;
+	case 'S':
+		t->starttls = true;
+		return 0;
+	case SMTP_KEY_TLS:
+		t->tls = true;
+		return 0;
+	case SMTP_KEY_CERT_DAYS:
+		return smtp_check_parse_days(arg, &t->cert_warn, &t->cert_crit,
+					     err, errlen);
+	case SMTP_KEY_CA_FILE:
+		t->ca_file = arg;
+		return 0;
+	case SMTP_KEY_NO_VERIFY:
+		t->no_verify = true;
+		return 0;
+	}
+	return 1;
 }

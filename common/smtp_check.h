@@ -29,6 +29,56 @@ struct smtp_target {
 	double cert_crit;
 };
 
+/* Keys of the shared long-only options. */
+enum {
+	SMTP_KEY_SOURCE = PLUGIN_KEY_LONG + 100,
+	SMTP_KEY_TLS,
+	SMTP_KEY_CERT_DAYS,
+	SMTP_KEY_CA_FILE,
+	SMTP_KEY_NO_VERIFY,
+};
+
+/* Option table entries for the target, shared by the SMTP plugins. */
+#define SMTP_TARGET_OPTS(what)                                                 \
+	{"host", 'H', "ADDR", what " (name or IP address; required)", false},  \
+	    {"port", 'p', "PORT", "its SMTP port (default 25)", false},        \
+	    {"domain", 'D', "DOMAIN", "the site's mail domain", false},        \
+	    {"ehlo", 'e', "NAME",                                              \
+	     "the name to greet with (default: this host's name, with the "    \
+	     "domain when it has no dot)",                                     \
+	     false},                                                           \
+	{                                                                      \
+		"source", SMTP_KEY_SOURCE, "ADDR",                             \
+		    "connect from this local address", false                   \
+	}
+
+#define SMTP_TLS_OPTS                                                          \
+	{"starttls", 'S', NULL, "STARTTLS is required", false},                \
+	    {"tls", SMTP_KEY_TLS, NULL, "implicit TLS (SMTPS, port 465)",      \
+	     false},                                                           \
+	    {"certificate-days", SMTP_KEY_CERT_DAYS, "W[,C]",                  \
+	     "warning (and critical) when the certificate expires within "     \
+	     "so many days",                                                   \
+	     false},                                                           \
+	    {"ca-file", SMTP_KEY_CA_FILE, "FILE",                              \
+	     "verify the certificate against these CAs (default: the "         \
+	     "system's)",                                                      \
+	     false},                                                           \
+	{                                                                      \
+		"no-verify", SMTP_KEY_NO_VERIFY, NULL,                         \
+		    "require TLS but do not judge the certificate's chain "    \
+		    "and "                                                     \
+		    "name",                                                    \
+		    false                                                      \
+	}
+
+/*
+ * Apply one of the shared options to t: 0 when applied, -1 on a bad
+ * value (err says why), 1 when key is not one of them.
+ */
+int smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
+		   size_t errlen);
+
 /* What a session learnt, for perfdata and the summary. */
 struct smtp_session {
 	struct smtp smtp;
@@ -68,6 +118,10 @@ void smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
 /* QUIT, the -vvv transcript into long output, and free. */
 void smtp_check_close(struct smtp_session *ss, const struct plugin *p,
 		      struct result *r);
+
+/* The target's host, source, EHLO name and domain make sense. */
+int smtp_check_validate_target(const struct smtp_target *t, char *err,
+			       size_t errlen);
 
 /* Parse "W[,C]" days for --certificate-days. */
 int smtp_check_parse_days(const char *arg, double *warn, double *crit,

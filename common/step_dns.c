@@ -834,28 +834,6 @@ step_dns_run(const struct step_dns_conf *conf, const struct plugin *p,
 	run_free(&run);
 }
 
-/* A domain name as a user would type it: labels of 1..63 sane bytes. */
-static int
-valid_domain(const char *name)
-{
-	size_t len = strlen(name), label = 0;
-
-	if (len == 0 || len > 253)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '.') {
-			if (label == 0 && i + 1 != len)
-				return -1;
-			label = 0;
-		} else if (c <= ' ' || c >= 0x7f || ++label > 63) {
-			return -1;
-		}
-	}
-	return 0;
-}
-
 int
 step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen)
 {
@@ -865,7 +843,7 @@ step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen)
 		errorf(err, errlen, "-D/--domain is required");
 		return -1;
 	}
-	if (valid_domain(conf->domain) == -1) {
+	if (!addr_valid_name(conf->domain)) {
 		errorf(err, errlen, "--domain: '%.100s' is not a domain name",
 		       conf->domain);
 		return -1;
@@ -887,7 +865,7 @@ step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen)
 		}
 	}
 	for (size_t i = 0; i < conf->nmx; i++) {
-		if (valid_domain(conf->mx[i]) == -1) {
+		if (!addr_valid_name(conf->mx[i])) {
 			errorf(err, errlen, "--mx: '%.100s' is not a host name",
 			       conf->mx[i]);
 			return -1;

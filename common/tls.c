@@ -24,10 +24,14 @@ ssl_reason(char *out, size_t size, const char *fallback)
 {
 	unsigned long e = ERR_get_error();
 
-	if (e == 0)
-		snprintf(out, size, "%s", fallback);
-	else
+	const char *reason = e ? ERR_reason_error_string(e) : NULL;
+
+	if (reason != NULL)
+		snprintf(out, size, "%s", reason);
+	else if (e != 0)
 		ERR_error_string_n(e, out, size);
+	else
+		snprintf(out, size, "%s", fallback);
 	ERR_clear_error();
 }
 
