@@ -142,7 +142,6 @@ smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
 			       peer(ss, t));
 		return;
 	}
-	result_perf(r, "cert_days", ti->days_left, "", NULL, NULL, NAN, NAN);
 	if (ti->expired || ti->days_left < 0)
 		result_problem(r, STATE_CRITICAL,
 			       "certificate for %s expired %.0f days ago",
@@ -206,6 +205,10 @@ smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
 		    0, NAN);
 	result_perf(r, "transaction", tx, "s", NULL, NULL, 0, NAN);
 	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
+	if (ss->tls && ss->tls_info.has_cert)
+		result_perf(r, "cert_days",
+			    round(ss->tls_info.days_left * 100) / 100, "", NULL,
+			    NULL, NAN, NAN);
 	if (s != STATE_OK) {
 		result_problem(
 		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),

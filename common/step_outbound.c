@@ -119,10 +119,14 @@ relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
 			   ss->smtp.conn.addr);
 	for (bool fresh = true; done < n; done++) {
 		if (!fresh) {
+			double started = ss->started;
+
 			smtp_check_close(ss, p, r);
 			memset(ss, 0, sizeof(*ss));
 			if (smtp_check_open(ss, &conf->target, p, r) == -1)
 				return;
+			ss->started =
+			    started; /* the total counts every session */
 		}
 		rc = attempt(ss, &v[done]);
 		if (rc == -1 && v[done].reply[0] == '\0') {

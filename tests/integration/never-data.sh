@@ -1,0 +1,50 @@
+#!/bin/bash
+# never-data.sh - after the SMTP cases: no check ever sent DATA.
+#
+# The scripted server logs every command it received; the lab's Postfix
+# instances would have queued or delivered any message that got through.
+# Run by tests/run with LABENV set, after the *.cases files.
+set -u
+# shellcheck source=/dev/null
+. "$LABENV"
+
+verdict() { # name, then the command that must succeed
+	local name=$1
+	shift
+	if "$@"; then
+		echo "PASS safety/$name"
+	else
+		echo "FAIL safety/$name"
+	fi
+}
+
+no_data_command() {
+	[ -s "$LAB_FAKE_HEALTHY_LOG" ] &&
+		grep -q '> RCPT TO' "$LAB_FAKE_HEALTHY_LOG" &&
+		! grep -Eqi '^[0-9]+ > DATA' "$LAB_FAKE_HEALTHY_LOG"
+}
+
+# Every Maildir of the lab is empty: nothing was delivered.
+no_message_delivered() {
+	local found
+	found=$(find "$LAB_MAIL_STATEDIR" -path '*/mailboxes/*' -type f \
+		\( -path '*/new/*' -o -path '*/cur/*' \) | head -n 3)
+	[ -z "$found" ] || { printf '    delivered: %s\n' $found; return 1; }
+}
+
+# Both Postfix queues are empty: nothing waits to be delivered either.
+no_message_queued() {
+	local conf out rc=0
+	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF"; do
+		out=$(postqueue -c "$conf" -p 2>&1)
+		case $out in
+		*"Mail queue is empty"*) ;;
+		*) printf '    %s: %s\n' "$conf" "$out"; rc=1 ;;
+		esac
+	done
+	return $rc
+}
+
+verdict fake-saw-rcpt-not-data no_data_command
+verdict no-message-delivered no_message_delivered
+verdict no-message-queued no_message_queued
