@@ -262,6 +262,46 @@ smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 	return smtp_ehlo(s, ehlo);
 }
 
+int
+smtp_data(struct smtp *s, const char *message, size_t len)
+{
+	struct buf out = BUF_INIT(2 * len + 8);
+	const char *p = message, *end = message + len;
+	enum net_status st;
+	int rc = -1;
+
+	if (smtp_command(s, "DATA") == -1)
+		return -1;
+	if (s->reply.code != 354)
+		return 0;
+	/* RFC 5321 4.5.2: a line that begins with a dot gets another. */
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = (size_t)((nl ? nl + 1 : end) - p);
+
+		if ((*p == '.' && buf_append(&out, ".", 1) == -1) ||
+		    buf_append(&out, p, n) == -1)
+			goto toolarge;
+		p += n;
+	}
+	if ((out.len >= 2 && memcmp(out.data + out.len - 2, "\r\n", 2) != 0 &&
+	     buf_append(&out, "\r\n", 2) == -1) ||
+	    buf_append(&out, ".\r\n", 3) == -1)
+		goto toolarge;
+	transcript(s, "C: ", "(message)", 9);
+	if ((st = net_write(&s->conn, out.data, out.len)) != NET_OK) {
+		net_failed(s, st);
+		goto done;
+	}
+	rc = read_reply(s);
+	goto done;
+toolarge:
+	errorf(s->error, sizeof(s->error), "message too large");
+done:
+	buf_free(&out);
+	return rc;
+}
+
 void
 smtp_close(struct smtp *s)
 {

@@ -1,8 +1,8 @@
 /*
  * smtp.h - the client side of RFC 5321 as a checker needs it: replies,
  * EHLO with the HELO fallback, capabilities, STARTTLS (RFC 3207), MAIL,
- * RCPT, RSET and QUIT, with a transcript for -vvv.  There is no DATA: a
- * check never sends a message through this module.
+ * RCPT, RSET and QUIT, with a transcript for -vvv; and DATA, which only
+ * the end-to-end probes use (the relay and smarthost checks never do).
  *
  * The reply parser is a function over bytes (smtp_reply_feed), so that it
  * can be tested and fuzzed without a server.
@@ -90,6 +90,13 @@ int smtp_ehlo(struct smtp *s, const char *name);
  */
 int smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 		  struct tls_info *info, size_t *injected);
+/*
+ * DATA, the message (CRLF line ends; dot-stuffed here) and the final dot.
+ * s->reply is the answer to the DATA command when it was not 354, else the
+ * answer to the message.
+ */
+int smtp_data(struct smtp *s, const char *message, size_t len);
+
 /* QUIT, a bounded wait for its answer, and close; also after failures. */
 void smtp_close(struct smtp *s);
 /* Close if still open, and free the transcript. */
