@@ -28,7 +28,7 @@ static int
 start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	  const struct plugin *p, struct result *r)
 {
-	struct tls_opts o = {.ca_file = t->ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file};
 	char reply[256];
 	size_t injected = 0;
 
@@ -65,7 +65,7 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		const struct plugin *p, struct result *r)
 {
 	struct net_opts no = {.family = p->family, .source = t->source};
-	struct tls_opts o = {.ca_file = t->ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file};
 	struct smtp *s = &ss->smtp;
 	char reply[256];
 
@@ -133,38 +133,8 @@ void
 smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
 		struct result *r)
 {
-	const struct tls_info *ti = &ss->tls_info;
-
-	if (!ss->tls)
-		return;
-	if (!ti->has_cert) {
-		result_problem(r, STATE_CRITICAL, "%s sent no certificate",
-			       peer(ss, t));
-		return;
-	}
-	if (ti->expired || ti->days_left < 0)
-		result_problem(r, STATE_CRITICAL,
-			       "certificate for %s expired %.0f days ago",
-			       ti->subject, -ti->days_left);
-	else if (!ti->verified && !t->no_verify)
-		result_problem(r, STATE_CRITICAL,
-			       "certificate for %s not verified: %s",
-			       ti->subject, ti->verify_error);
-	else if (!isnan(t->cert_crit) && ti->days_left < t->cert_crit)
-		result_problem(r, STATE_CRITICAL,
-			       "certificate for %s expires in %.1f days "
-			       "(critical under %g)",
-			       ti->subject, ti->days_left, t->cert_crit);
-	else if (!isnan(t->cert_warn) && ti->days_left < t->cert_warn)
-		result_problem(r, STATE_WARNING,
-			       "certificate for %s expires in %.1f days "
-			       "(warning under %g)",
-			       ti->subject, ti->days_left, t->cert_warn);
-	else
-		result_line(r, STATE_OK,
-			    "%s %s, certificate for %s valid %.0f days%s",
-			    ti->version, ti->cipher, ti->subject, ti->days_left,
-			    ti->verified ? "" : " (not verified)");
+	if (ss->tls)
+		tls_check_judge(&t->cert, &ss->tls_info, peer(ss, t), r);
 }
 
 void
@@ -230,31 +200,6 @@ smtp_check_close(struct smtp_session *ss, const struct plugin *p,
 		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
 	}
 	smtp_free(&ss->smtp);
-}
-
-int
-smtp_check_parse_days(const char *arg, double *warn, double *crit, char *err,
-		      size_t errlen)
-{
-	char *end;
-
-	*warn = strtod(arg, &end);
-	if (end == arg || *warn < 0 || (*end != '\0' && *end != ','))
-		return errorf(err, errlen,
-			      "--certificate-days: '%s' is not DAYS[,DAYS]",
-			      arg);
-	*crit = NAN;
-	if (*end == ',') {
-		const char *c = end + 1;
-
-		*crit = strtod(c, &end);
-		if (end == c || *end != '\0' || *crit < 0 || *crit > *warn)
-			return errorf(err, errlen,
-				      "--certificate-days: '%s' is not "
-				      "WARN[,CRIT] with CRIT <= WARN",
-				      arg);
-	}
-	return 0;
 }
 
 int
@@ -332,15 +277,6 @@ smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
 	case SMTP_KEY_TLS:
 		t->tls = true;
 		return 0;
-	case SMTP_KEY_CERT_DAYS:
-		return smtp_check_parse_days(arg, &t->cert_warn, &t->cert_crit,
-					     err, errlen);
-	case SMTP_KEY_CA_FILE:
-		t->ca_file = arg;
-		return 0;
-	case SMTP_KEY_NO_VERIFY:
-		t->no_verify = true;
-		return 0;
 	}
-	return 1;
+	return tls_check_set(&t->cert, key, arg, err, errlen);
 }

@@ -14,6 +14,7 @@
 #include "plugin.h"
 #include "result.h"
 #include "smtp.h"
+#include "tls_check.h"
 
 struct smtp_target {
 	const char *host;
@@ -23,19 +24,13 @@ struct smtp_target {
 	const char *domain; /* for the default EHLO name */
 	bool tls;	    /* implicit TLS */
 	bool starttls;	    /* STARTTLS required */
-	const char *ca_file;
-	bool no_verify;	  /* TLS must work; the certificate is not judged */
-	double cert_warn; /* days; NAN when not given */
-	double cert_crit;
+	struct tls_check cert;
 };
 
 /* Keys of the shared long-only options. */
 enum {
 	SMTP_KEY_SOURCE = PLUGIN_KEY_LONG + 100,
 	SMTP_KEY_TLS,
-	SMTP_KEY_CERT_DAYS,
-	SMTP_KEY_CA_FILE,
-	SMTP_KEY_NO_VERIFY,
 };
 
 /* Option table entries for the target, shared by the SMTP plugins. */
@@ -56,21 +51,7 @@ enum {
 	{"starttls", 'S', NULL, "STARTTLS is required", false},                \
 	    {"tls", SMTP_KEY_TLS, NULL, "implicit TLS (SMTPS, port 465)",      \
 	     false},                                                           \
-	    {"certificate-days", SMTP_KEY_CERT_DAYS, "W[,C]",                  \
-	     "warning (and critical) when the certificate expires within "     \
-	     "so many days",                                                   \
-	     false},                                                           \
-	    {"ca-file", SMTP_KEY_CA_FILE, "FILE",                              \
-	     "verify the certificate against these CAs (default: the "         \
-	     "system's)",                                                      \
-	     false},                                                           \
-	{                                                                      \
-		"no-verify", SMTP_KEY_NO_VERIFY, NULL,                         \
-		    "require TLS but do not judge the certificate's chain "    \
-		    "and "                                                     \
-		    "name",                                                    \
-		    false                                                      \
-	}
+	    TLS_CHECK_OPTS
 
 /*
  * Apply one of the shared options to t: 0 when applied, -1 on a bad
@@ -122,10 +103,6 @@ void smtp_check_close(struct smtp_session *ss, const struct plugin *p,
 /* The target's host, source, EHLO name and domain make sense. */
 int smtp_check_validate_target(const struct smtp_target *t, char *err,
 			       size_t errlen);
-
-/* Parse "W[,C]" days for --certificate-days. */
-int smtp_check_parse_days(const char *arg, double *warn, double *crit,
-			  char *err, size_t errlen);
 
 /* An address for MAIL FROM or RCPT TO: no spaces, brackets or controls. */
 int smtp_check_address(const char *opt, const char *addr, char *err,

@@ -86,7 +86,7 @@ int
 main(int argc, char **argv)
 {
 	struct step_smarthost_conf conf = {
-	    .target = {.port = 25, .cert_warn = NAN, .cert_crit = NAN}};
+	    .target = {.port = 25, .cert = TLS_CHECK_INIT}};
 
 	return plugin_main(&info, &conf, argc, argv);
 }
