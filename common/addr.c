@@ -169,3 +169,30 @@ addr_server(const char *text, char *out, size_t outsize)
 			       : snprintf(out, outsize, "%s:%u", canon, port);
 	return n > 0 && (size_t)n < outsize ? 0 : -1;
 }
+
+int
+addr_hostport(const char *text, char *host, size_t hostsize, unsigned *port)
+{
+	const char *colon = strrchr(text, ':'), *close;
+	size_t len;
+
+	if (text[0] == '[') {
+		if ((close = strchr(text, ']')) == NULL ||
+		    (close[1] != '\0' &&
+		     (close[1] != ':' || parse_port(close + 2, port) == -1)))
+			return -1;
+		len = (size_t)(close - text - 1);
+		text++;
+	} else if (colon != NULL && strchr(text, ':') == colon) {
+		if (parse_port(colon + 1, port) == -1)
+			return -1;
+		len = (size_t)(colon - text);
+	} else {
+		len = strlen(text);
+	}
+	if (len == 0 || len >= hostsize)
+		return -1;
+	memcpy(host, text, len);
+	host[len] = '\0';
+	return addr_valid_name(host) || addr_is_literal(host) ? 0 : -1;
+}

@@ -43,4 +43,11 @@ int addr_reverse_name(const char *text, char *out, size_t outsize);
  */
 int addr_server(const char *text, char *out, size_t outsize);
 
+/*
+ * "HOST", "HOST:PORT", "IPv6" or "[IPv6]:PORT" into host and port (port
+ * left as it is when none is given).  0, or -1 when malformed.
+ */
+int addr_hostport(const char *text, char *host, size_t hostsize,
+		  unsigned *port);
+
 #endif

@@ -76,14 +76,14 @@ start_stls(struct pop3_session *ps, const struct pop3_target *t,
 	struct pop3 *s = &ps->pop3;
 
 	if (!s->caps.stls) {
-		result_problem(r, STATE_CRITICAL,
-			       "%s does not offer STLS%s", peer(ps, t),
+		result_problem(r, STATE_CRITICAL, "%s does not offer STLS%s",
+			       peer(ps, t),
 			       s->caps.capa ? "" : " (it refused CAPA)");
 		return -1;
 	}
 	if (pop3_stls(s, &o, &ps->tls_info) == -1) {
-		result_problem(r, failure_state(ps, p),
-			       "%s failed at STLS: %s", peer(ps, t), s->error);
+		result_problem(r, failure_state(ps, p), "%s failed at STLS: %s",
+			       peer(ps, t), s->error);
 		return -1;
 	}
 	if (s->conn.tls == NULL) {
@@ -137,8 +137,8 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		return -1;
 	}
 	if (pop3_capa(s) == -1) {
-		result_problem(r, failure_state(ps, p),
-			       "%s failed at CAPA: %s", peer(ps, t), s->error);
+		result_problem(r, failure_state(ps, p), "%s failed at CAPA: %s",
+			       peer(ps, t), s->error);
 		return -1;
 	}
 	if (t->stls && start_stls(ps, t, p, r) == -1)
@@ -173,4 +173,25 @@ pop3_check_close(struct pop3_session *ps, const struct plugin *p,
 		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
 	}
 	pop3_free(&ps->pop3);
+}
+
+int
+pop3_check_set(struct pop3_target *t, int key, const char *arg, char *err,
+	       size_t errlen)
+{
+	switch (key) {
+	case POP3_KEY_TLS:
+		t->tls = true;
+		return 0;
+	case POP3_KEY_STLS:
+		t->stls = true;
+		return 0;
+	case 'u':
+		t->user = arg;
+		return 0;
+	case POP3_KEY_PASSWORD_FILE:
+		t->password_file = arg;
+		return 0;
+	}
+	return tls_check_set(&t->cert, key, arg, err, errlen);
 }

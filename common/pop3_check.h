@@ -26,6 +26,30 @@ struct pop3_target {
 	char password[POP3_PASSWORD_MAX]; /* from pop3_check_password() */
 };
 
+/* Keys of the shared long-only options. */
+enum {
+	POP3_KEY_TLS = PLUGIN_KEY_LONG + 300,
+	POP3_KEY_STLS,
+	POP3_KEY_PASSWORD_FILE,
+};
+
+/* Option table entries for the mailbox, shared by the POP3 plugins. */
+#define POP3_MAILBOX_OPTS                                                      \
+	{"tls", POP3_KEY_TLS, NULL, "POP3 over implicit TLS (port 995)",       \
+	 false},                                                               \
+	    {"stls", POP3_KEY_STLS, NULL, "STLS is required", false},          \
+	    {"user", 'u', "USER", "the mailbox's user name", false},           \
+	    {"password-file", POP3_KEY_PASSWORD_FILE, "FILE",                  \
+	     "the password's file (or set IMSCHECK_PASSWORD)", false},         \
+	    TLS_CHECK_OPTS
+
+/*
+ * Apply one of the shared options: 0 applied, -1 bad value (err says
+ * why), 1 when key is not one of them.
+ */
+int pop3_check_set(struct pop3_target *t, int key, const char *arg, char *err,
+		   size_t errlen);
+
 struct pop3_session {
 	struct pop3 pop3;
 	struct tls_info tls_info;

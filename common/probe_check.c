@@ -82,8 +82,8 @@ body_intact(const struct buf *m, const struct probe *pr)
 {
 	char want[64];
 
-	size_t n = (size_t)snprintf(want, sizeof(want), "\n.Token: %s\n",
-				    pr->nonce);
+	size_t n =
+	    (size_t)snprintf(want, sizeof(want), "\n.Token: %s\n", pr->nonce);
 
 	for (size_t i = 0; m->len >= n && i <= m->len - n; i++)
 		if (memcmp(m->data + i, want, n) == 0)
@@ -164,8 +164,8 @@ done:
 static void
 pause_briefly(const struct plugin *p)
 {
-	double left = deadline_left(&p->deadline), s = left < POLL_S ? left
-								     : POLL_S;
+	double left = deadline_left(&p->deadline),
+	       s = left < POLL_S ? left : POLL_S;
 	struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
 
 	nanosleep(&ts, NULL);
@@ -197,11 +197,12 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 		else
 			found = scan(trip, &ps, t, stale_after, &seen, r);
 		if (found == -1) {
-			result_problem(r, plugin_timed_out(p)
-					      ? p->timeout_state
-					      : STATE_CRITICAL,
-				       "%s failed while reading the mailbox: %s",
-				       ps.pop3.conn.peer, ps.pop3.error);
+			result_problem(
+			    r,
+			    plugin_timed_out(p) ? p->timeout_state
+						: STATE_CRITICAL,
+			    "%s failed while reading the mailbox: %s",
+			    ps.pop3.conn.peer, ps.pop3.error);
 			pop3_check_close(&ps, p, r);
 			goto done;
 		}

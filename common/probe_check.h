@@ -15,12 +15,12 @@
 
 struct probe_trip {
 	struct probe probe;
-	double sent;	    /* monotonic, when DATA was accepted */
+	double sent; /* monotonic, when DATA was accepted */
 	bool found;
-	double delivery;    /* seconds from sent to found */
+	double delivery; /* seconds from sent to found */
 	struct probe_headers headers;
-	size_t swept;	    /* stale probes of ours deleted */
-	size_t sessions;    /* POP3 sessions it took */
+	size_t swept;			/* stale probes of ours deleted */
+	size_t sessions;		/* POP3 sessions it took */
 	unsigned long messages, octets; /* STAT of the first session */
 };
 
@@ -29,8 +29,8 @@ struct probe_trip {
  * problem in r.
  */
 int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
-		     const char *from, const char *rcpt,
-		     const struct plugin *p, struct result *r);
+		     const char *from, const char *rcpt, const struct plugin *p,
+		     struct result *r);
 
 /*
  * Read the mailbox until the probe arrives or the deadline passes.
