@@ -21,7 +21,12 @@ PKGS     = libcares libconfig openssl
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	    -DIMSCHECK_VERSION='"$(VERSION)"' -Icommon
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
-LIBS     = $(shell pkg-config --libs $(PKGS)) -lm
+# c-ares and libconfig are linked statically: a plugin runs for a few
+# milliseconds, and resolving two more shared libraries at every start was
+# most of what it cost beyond check_smtp (docs/BENCHMARKS.md).
+LIBS     = -Wl,--as-needed \
+	   -Wl,-Bstatic $(shell pkg-config --libs libcares libconfig) \
+	   -Wl,-Bdynamic $(shell pkg-config --libs openssl) -lm
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \

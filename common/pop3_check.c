@@ -72,7 +72,8 @@ static int
 start_stls(struct pop3_session *ps, const struct pop3_target *t,
 	   const struct plugin *p, struct result *r)
 {
-	struct tls_opts o = {.ca_file = t->cert.ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
 	struct pop3 *s = &ps->pop3;
 
 	if (!s->caps.stls) {
@@ -100,7 +101,8 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		const struct plugin *p, struct result *r)
 {
 	struct net_opts no = {.family = p->family, .source = t->source};
-	struct tls_opts o = {.ca_file = t->cert.ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
 	unsigned port = t->port ? t->port : t->tls ? 995 : 110;
 	struct pop3 *s = &ps->pop3;
 

@@ -28,7 +28,8 @@ static int
 start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	  const struct plugin *p, struct result *r)
 {
-	struct tls_opts o = {.ca_file = t->cert.ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
 	char reply[256];
 	size_t injected = 0;
 
@@ -65,7 +66,8 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		const struct plugin *p, struct result *r)
 {
 	struct net_opts no = {.family = p->family, .source = t->source};
-	struct tls_opts o = {.ca_file = t->cert.ca_file};
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
 	struct smtp *s = &ss->smtp;
 	char reply[256];
 

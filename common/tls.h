@@ -18,6 +18,7 @@
 
 struct tls_opts {
 	const char *ca_file; /* NULL: the system's trust store */
+	bool no_verify;	     /* the chain will not be judged: load no CAs */
 };
 
 struct tls_info {
