@@ -136,7 +136,11 @@ look(struct probe_trip *trip, struct pop3_session *ps,
 	return 1;
 }
 
-/* One session: every message not looked at yet, newest first. */
+/*
+ * One session: every message not looked at yet, newest first, on past the
+ * probe too, so that stale probes of ours are swept whatever their age.
+ * Returns 1 when the probe was found, 0 when not, -1 on failure.
+ */
 static int
 scan(struct probe_trip *trip, struct pop3_session *ps,
      const struct pop3_target *t, double stale_after, struct seen *seen,
@@ -145,16 +149,20 @@ scan(struct probe_trip *trip, struct pop3_session *ps,
 	struct pop3_msg *msgs = calloc(PROBE_SCAN_MAX, sizeof(*msgs));
 	struct buf text = BUF_INIT(PROBE_MESSAGE_MAX);
 	size_t n = 0;
-	int rc = -1;
+	int rc = -1, found = 0;
 
 	if (msgs == NULL ||
 	    pop3_uidl(&ps->pop3, msgs, PROBE_SCAN_MAX, &n) == -1)
 		goto done;
-	rc = 0;
-	for (size_t i = n; i-- > 0 && rc == 0;)
-		if (!seen_has(seen, msgs[i].uid))
-			rc = look(trip, ps, t, &msgs[i], stale_after, seen,
-				  &text, r);
+	for (size_t i = n; i-- > 0;) {
+		if (seen_has(seen, msgs[i].uid))
+			continue;
+		if ((rc = look(trip, ps, t, &msgs[i], stale_after, seen, &text,
+			       r)) == -1)
+			goto done;
+		found |= rc;
+	}
+	rc = found;
 done:
 	free(msgs);
 	buf_free(&text);

@@ -18,26 +18,23 @@
 /* The mailbox as it is: greeting, STLS, login, STAT; the certificate. */
 static int
 mailbox(const struct pop3_target *t, const struct plugin *p, struct result *r,
-	unsigned long *count, unsigned long *octets)
+	unsigned long *count, unsigned long *octets, struct tls_info *ti)
 {
 	struct pop3_session ps = {0};
 	int rc = -1;
 
 	if (pop3_check_open(&ps, t, p, r) == 0) {
-		if (ps.tls)
+		if (ps.tls) {
 			tls_check_judge(&t->cert, &ps.tls_info,
 					ps.pop3.conn.peer, r);
-		if (t->user == NULL) {
-			rc = 0;
-		} else if (pop3_stat(&ps.pop3, count, octets) == -1) {
+			*ti = ps.tls_info;
+		}
+		if (t->user != NULL && pop3_stat(&ps.pop3, count, octets) == -1)
 			result_problem(r, STATE_CRITICAL,
 				       "%s failed at STAT: %s",
 				       ps.pop3.conn.peer, ps.pop3.error);
-		} else {
+		else
 			rc = 0;
-		}
-		if (ps.tls)
-			tls_check_perf(&ps.tls_info, r);
 		if (rc == 0)
 			result_summary(r, "%s%s %s%s", ps.pop3.conn.peer,
 				       ps.tls ? " over TLS" : "",
@@ -75,7 +72,8 @@ reroute(const struct step_pop3_conf *conf, const char *from,
 	smtp_check_close(&ss, p, r);
 }
 
-static void
+/* The probe's round trip: its delivery seconds, or NAN when it failed. */
+static double
 round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
 	   const char *from, const struct plugin *p, struct result *r)
 {
@@ -83,24 +81,24 @@ round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
 
 	if (probe_new(&trip.probe, t->password) == -1) {
 		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
-		return;
+		return NAN;
 	}
-	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) == -1)
-		return;
-	if (probe_check_wait(&trip, t, p->timeout, p, r) == -1)
-		return;
+	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
+		-1 ||
+	    probe_check_wait(&trip, t, p->timeout, p, r) == -1)
+		return NAN;
+	if (trip.swept > 0)
+		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
+			    trip.swept);
 	if (!trip.found) {
 		result_problem(r, p->timeout_state,
 			       "the probe to <%s> did not arrive within %g s",
 			       conf->rcpt, p->timeout);
-		return;
+		return NAN;
 	}
-	result_perf(r, "delivery", trip.delivery, "s", NULL, NULL, 0, NAN);
 	result_summary(r, "; probe delivered to <%s> in %.2f s", conf->rcpt,
 		       trip.delivery);
-	if (trip.swept > 0)
-		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
-			    trip.swept);
+	return trip.delivery;
 }
 
 void
@@ -110,30 +108,33 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct plugin *p,
 	struct pop3_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	unsigned long count = 0, octets = 0;
-	double started = mono_now();
+	double started = mono_now(), delivery = NAN, total;
+	struct tls_info ti = {0};
 	enum state s;
 
 	if (t.user != NULL && pop3_check_password(&t, r) == -1)
 		return;
-	if (mailbox(&t, p, r, &count, &octets) == 0) {
+	if (mailbox(&t, p, r, &count, &octets, &ti) == 0) {
 		if (conf->rcpt != NULL && !conf->round_trip)
 			reroute(conf, from, p, r);
 		if (conf->round_trip)
-			round_trip(conf, &t, from, p, r);
+			delivery = round_trip(conf, &t, from, p, r);
 	}
-	s = result_perf(r, "time", mono_now() - started, "s", &p->warn,
-			&p->crit, 0, NAN);
+	total = mono_now() - started;
+	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
 	if (s != STATE_OK)
-		result_problem(r, s, "took %.3f s (%s threshold %s)",
-			       mono_now() - started, state_name(s),
-			       s == STATE_CRITICAL ? p->crit.text
-						   : p->warn.text);
+		result_problem(
+		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
+		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
 	if (t.user != NULL) {
 		result_perf(r, "messages", (double)count, "", NULL, NULL, 0,
 			    NAN);
 		result_perf(r, "octets", (double)octets, "B", NULL, NULL, 0,
 			    NAN);
 	}
+	if (!isnan(delivery))
+		result_perf(r, "delivery", delivery, "s", NULL, NULL, 0, NAN);
+	tls_check_perf(&ti, r);
 	explicit_bzero(t.password, sizeof(t.password));
 }
 
