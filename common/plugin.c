@@ -396,6 +396,37 @@ getopt_tables(const struct optset *os, struct option *longopts, char *shortopts,
 }
 
 /*
+ * getopt_long() takes any unique prefix of a long option: "--password"
+ * would be --password-file, and its argument a file name printed back.
+ * Long options must be given in full.
+ */
+static int
+exact_long_options(const struct optset *os, int argc, char **argv, char *err,
+		   size_t errlen)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		size_t len = strcspn(a + 2, "=");
+		const struct plugin_opt *match = NULL;
+
+		if (strcmp(a, "--") == 0)
+			break;
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		for (size_t k = 0; k < os->n && match == NULL; k++)
+			if (strlen(os->opt[k]->name) == len &&
+			    strncmp(os->opt[k]->name, a + 2, len) == 0)
+				match = os->opt[k];
+		if (match == NULL)
+			return errorf(err, errlen, "option --%.*s is unknown",
+				      (int)(len < 64 ? len : 64), a + 2);
+		if (match->arg != NULL && a[2 + len] != '=')
+			i++; /* its argument */
+	}
+	return 0;
+}
+
+/*
  * The command line.  Returns 0 to run the check, 1 when --help or
  * --version was answered, -1 with the reason in err.
  */
@@ -407,6 +438,8 @@ parse_args(struct plugin *p, void *conf, struct optset *os, int argc,
 	char shortopts[2 * OPTS_MAX + 2];
 	int key;
 
+	if (exact_long_options(os, argc, argv, err, errlen) == -1)
+		return -1;
 	getopt_tables(os, longopts, shortopts, sizeof(shortopts));
 	opterr = 0;
 	optind = 1;

@@ -179,56 +179,78 @@ pause_briefly(const struct plugin *p)
 	nanosleep(&ts, NULL);
 }
 
+/* One session: open, maybe STAT, scan, QUIT.  1 found, 0 not, -1 failed. */
+static int
+session(struct probe_trip *trip, const struct pop3_target *t,
+	double stale_after, struct seen *seen, bool stat,
+	const struct plugin *p, struct result *r)
+{
+	struct pop3_session ps = {0};
+	int found;
+
+	trip->sessions++;
+	if (pop3_check_open(&ps, t, p, r) == -1) {
+		pop3_check_close(&ps, p, r);
+		return -1;
+	}
+	if (stat && pop3_stat(&ps.pop3, &trip->messages, &trip->octets) == -1)
+		found = -1;
+	else
+		found = scan(trip, &ps, t, stale_after, seen, r);
+	if (found == -1) {
+		result_problem(
+		    r, plugin_timed_out(p) ? p->timeout_state : STATE_CRITICAL,
+		    "%s failed while reading the mailbox: %s",
+		    ps.pop3.conn.peer, ps.pop3.error);
+		pop3_check_close(&ps, p, r);
+		return -1;
+	}
+	/* QUIT commits the deletions; a failed QUIT loses them. */
+	if (pop3_quit(&ps.pop3) == -1 && found == 1)
+		result_problem(r, STATE_WARNING,
+			       "the probe could not be deleted (QUIT failed)");
+	pop3_check_close(&ps, p, r);
+	return found;
+}
+
 int
-probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
-		 double stale_after, const struct plugin *p, struct result *r)
+probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
+		    double stale_after, const struct plugin *p,
+		    struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
-	int rc = -1;
+	int rc;
 
 	if (seen.uid == NULL) {
 		result_problem(r, STATE_UNKNOWN, "out of memory");
 		return -1;
 	}
-	while (!trip->found && !plugin_timed_out(p)) {
-		struct pop3_session ps = {0};
-		int found;
+	rc = session(trip, t, stale_after, &seen, true, p, r);
+	free(seen.uid);
+	return rc == -1 ? -1 : 0;
+}
 
-		trip->sessions++;
-		if (pop3_check_open(&ps, t, p, r) == -1) {
-			pop3_check_close(&ps, p, r);
-			goto done;
-		}
-		if (trip->sessions == 1 &&
-		    pop3_stat(&ps.pop3, &trip->messages, &trip->octets) == -1)
-			found = -1;
-		else
-			found = scan(trip, &ps, t, stale_after, &seen, r);
-		if (found == -1) {
-			result_problem(
-			    r,
-			    plugin_timed_out(p) ? p->timeout_state
-						: STATE_CRITICAL,
-			    "%s failed while reading the mailbox: %s",
-			    ps.pop3.conn.peer, ps.pop3.error);
-			pop3_check_close(&ps, p, r);
-			goto done;
-		}
-		/* QUIT commits the deletions; a failed QUIT loses them. */
-		if (pop3_quit(&ps.pop3) == -1 && found == 1)
-			result_problem(r, STATE_WARNING,
-				       "the probe could not be deleted (QUIT "
-				       "failed)");
-		pop3_check_close(&ps, p, r);
-		if (found == 1) {
-			trip->found = true;
-			trip->delivery = mono_now() - trip->sent;
+int
+probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
+		 double stale_after, const struct plugin *p, struct result *r)
+{
+	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
+	int found = 0;
+
+	if (seen.uid == NULL) {
+		result_problem(r, STATE_UNKNOWN, "out of memory");
+		return -1;
+	}
+	while (!plugin_timed_out(p)) {
+		found = session(trip, t, stale_after, &seen, false, p, r);
+		if (found != 0)
 			break;
-		}
 		pause_briefly(p);
 	}
-	rc = 0;
-done:
 	free(seen.uid);
-	return rc;
+	if (found == 1) {
+		trip->found = true;
+		trip->delivery = mono_now() - trip->sent;
+	}
+	return found == -1 ? -1 : 0;
 }

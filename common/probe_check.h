@@ -25,6 +25,15 @@ struct probe_trip {
 };
 
 /*
+ * Before sending: one session that logs in, asks STAT and sweeps stale
+ * probes of ours, so that no probe is sent to a mailbox that cannot be
+ * read.  0, or -1 after a problem in r.
+ */
+int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
+			double stale_after, const struct plugin *p,
+			struct result *r);
+
+/*
  * Send the probe from -> rcpt through the SMTP target.  0, or -1 after a
  * problem in r.
  */

@@ -110,7 +110,8 @@ step_route_run(const struct step_route_conf *conf, const struct plugin *p,
 		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
 		goto done;
 	}
-	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
+	if (probe_check_prepare(&trip, &t, p->timeout, p, r) == -1 ||
+	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
 		-1 ||
 	    probe_check_wait(&trip, &t, p->timeout, p, r) == -1)
 		goto done;
