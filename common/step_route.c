@@ -65,7 +65,8 @@ hop_is(const struct received *hop, const char *via)
 		strcasecmp(hop->from_ip + 5, via) == 0);
 }
 
-static void
+/* Whether a hop names via; when none does, a problem says which did. */
+static bool
 judge_via(const struct probe_headers *h, const char *via, struct result *r)
 {
 	char hops[256] = "";
@@ -73,7 +74,7 @@ judge_via(const struct probe_headers *h, const char *via, struct result *r)
 
 	for (size_t i = 0; i < h->nreceived; i++)
 		if (hop_is(&h->received[i], via))
-			return;
+			return true;
 	for (size_t i = 0; i < h->nreceived && len < sizeof(hops); i++)
 		len += (size_t)snprintf(
 		    hops + len, sizeof(hops) - len, "%sby %s", i ? ", " : "",
@@ -81,6 +82,7 @@ judge_via(const struct probe_headers *h, const char *via, struct result *r)
 	result_problem(r, STATE_CRITICAL,
 		       "the probe did not pass through %s (hops: %s)", via,
 		       len ? hops : "no Received headers");
+	return false;
 }
 
 static void
@@ -102,6 +104,7 @@ step_route_run(const struct step_route_conf *conf, const struct plugin *p,
 	struct pop3_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	struct probe_trip trip = {0};
+	bool via_ok;
 	enum state s;
 
 	if (pop3_check_password(&t, r) == -1)
@@ -122,8 +125,7 @@ step_route_run(const struct step_route_conf *conf, const struct plugin *p,
 		goto done;
 	}
 	judge_recipient(&trip.headers, conf->rcpt, r);
-	if (conf->via != NULL)
-		judge_via(&trip.headers, conf->via, r);
+	via_ok = conf->via != NULL && judge_via(&trip.headers, conf->via, r);
 	show_hops(&trip.headers, r);
 	s = result_perf(r, "delivery", trip.delivery, "s", &p->warn, &p->crit,
 			0, NAN);
@@ -133,8 +135,8 @@ step_route_run(const struct step_route_conf *conf, const struct plugin *p,
 			       s == STATE_CRITICAL ? p->crit.text
 						   : p->warn.text);
 	result_summary(r, "probe to <%s> delivered in %.2f s%s%s", conf->rcpt,
-		       trip.delivery, conf->via ? " via " : "",
-		       conf->via ? conf->via : "");
+		       trip.delivery, via_ok ? " via " : "",
+		       via_ok ? conf->via : "");
 	if (trip.swept > 0)
 		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
 			    trip.swept);
