@@ -515,6 +515,7 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 	}
 	if (rc == 0 && config != NULL)
 		rc = apply_profile(&p, conf, &os, config, err, sizeof(err));
+	p.config = config;
 	if (rc == 0 && info->validate != NULL)
 		rc = info->validate(conf, err, sizeof(err));
 	if (rc == -1) {

@@ -53,7 +53,8 @@ struct plugin {
 	enum state timeout_state; /* default CRITICAL */
 	struct range warn; /* -w: time thresholds unless said otherwise */
 	struct range crit;
-	int family; /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
+	int family;	    /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
+	const char *config; /* -C: the site profile, or NULL */
 	struct deadline deadline;
 	char **owned; /* option values copied from the profile */
 	size_t nowned;

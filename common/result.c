@@ -362,9 +362,10 @@ result_print(const struct result *r, FILE *fp)
 	fputc('\n', fp);
 	for (size_t o = 0; o < sizeof(worst_first) / sizeof(*worst_first); o++)
 		for (size_t i = 0; i < r->nlines; i++)
-			if (r->lines[i].state == worst_first[o])
+			if (r->in_order ? o == 0
+					: r->lines[i].state == worst_first[o])
 				fprintf(fp, "[%s] %s\n",
-					state_name(worst_first[o]),
+					state_name(r->lines[i].state),
 					r->lines[i].text);
 	if (r->lines_dropped > 0)
 		fprintf(fp, "[UNKNOWN] %zu more lines not shown\n",

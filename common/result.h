@@ -63,6 +63,7 @@ struct result {
 	struct perf *perf;
 	size_t nperf;
 	bool nomem;
+	bool in_order; /* long output as added, not worst first */
 };
 
 void result_init(struct result *r, const char *label);

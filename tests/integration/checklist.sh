@@ -1,0 +1,99 @@
+#!/bin/bash
+# checklist.sh - check_ims over the whole lab: a healthy site profile gives
+# OK with a line per step, in checklist order; broken variants of it give
+# the right worst state and name the right step.  The profiles are written
+# here, since the lab makes its passwords when it starts.
+set -u
+# shellcheck source=/dev/null
+. "$LABENV"
+dir=$(dirname "$LABENV")/profiles
+mkdir -p "$dir"
+
+# profile NAME [SMARTHOST] [SERVICE-FOR-ROUTE] [ROUTE-USER]
+profile() {
+	local smart=${2:-$LAB_SMART_HOST} route=${3:-$LAB_SMTP_HOST}
+	local ruser=${4:-$LAB_POP3_EXT_PROBE} rpw
+	rpw=$(eval echo "\$LAB_POP3_$(echo "${ruser%@*}_${ruser#*@}" | tr 'a-z.@' 'A-Z__' | sed 's/_TEST$//;s/^PROBE_LAB$/PROBE/;s/^PROBE_EXT$/EXT_PROBE/;s/^OTHER_EXT$/EXT_OTHER/')_PASSWORD_FILE")
+	cat >"$dir/$1.conf" <<CONF
+# the lab site ($1), written by tests/integration/checklist.sh
+domain = "ok.lab.test";
+address = [ "192.0.2.25" ];
+timeout = 8;
+
+dns = {
+	server = [ "$LAB_DNS1", "$LAB_DNS2" ];
+};
+smarthost = {
+	host = "$smart";
+	port = $LAB_SMART_PORT;
+	domain = "lab.test";
+	starttls = true;
+	ca-file = "$LAB_CA";
+	certificate-days = "30,7";
+	dns = [ "$LAB_DNS1" ];
+};
+pop3 = {
+	host = "$LAB_POP3_HOST";
+	port = $LAB_POP3_PORT;
+	stls = true;
+	ca-file = "$LAB_CA";
+	user = "$LAB_POP3_PROBE";
+	password-file = "$LAB_POP3_PROBE_PASSWORD_FILE";
+	smtp = "$LAB_SMTP";
+	rcpt = "$LAB_POP3_PROBE";
+	round-trip = true;
+	source = "$LAB_INSIDE";
+};
+outbound = {
+	host = "$LAB_SMTP_HOST";
+	port = $LAB_SMTP_PORT;
+	domain = "lab.test";
+	rcpt = "user@ext.test";
+	source = "$LAB_INSIDE";
+};
+route = {
+	host = "$route";
+	port = $LAB_SMTP_PORT;
+	source = "$LAB_INSIDE";
+	rcpt = "$LAB_POP3_EXT_PROBE";
+	pop3 = "$LAB_POP3";
+	stls = true;
+	ca-file = "$LAB_CA";
+	user = "$ruser";
+	password-file = "$rpw";
+	via = "$LAB_SMART_NAME";
+};
+CONF
+}
+
+# expect NAME EXIT REGEX [check_ims options]
+expect() {
+	local name=$1 want=$2 regex=$3 out rc t0 ms
+	shift 3
+	t0=$(date +%s%N)
+	out=$(plugins/check_ims -C "$dir/$name.conf" "$@" 2>&1)
+	rc=$?
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	if [ "$rc" -eq "$want" ] && [ "$ms" -le 9000 ] &&
+		grep -Eq -- "$regex" <<<"$out"; then
+		echo "PASS checklist/$name${*:+ $*}"
+	else
+		echo "FAIL checklist/$name${*:+ $*}: exit $rc (want $want) in $ms ms"
+		sed 's/^/    /' <<<"$out"
+	fi
+}
+
+profile healthy
+profile refused "$LAB_SMART_REFUSE_HOST"
+profile rewritten "" "$LAB_SMTP_REWRITE_HOST" "$LAB_POP3_EXT_OTHER"
+
+expect healthy 0 '^IMS OK - all 5 steps OK \| step1_time=.* step2_connect=.* step3_delivery=.* step4_time=.* step5_delivery=[0-9.]+s;;;0
+\[OK\] step 1 dns: ok\.lab\.test: 2 MX; .*
+\[OK\] step 2 smarthost: 127\.26\.0\.1:2526 accepted MAIL FROM:<postmaster@lab\.test> over TLS
+\[OK\] step 3 pop3: .*probe delivered .*
+\[OK\] step 4 outbound: .*
+\[OK\] step 5 route: probe to <probe@ext\.test> delivered in [0-9.]+ s via smarthost\.lab\.test$'
+expect refused 2 '^IMS CRITICAL - 1 of 5 steps failing: step 2 smarthost: 127\.26\.0\.2:2526 refused MAIL FROM:<postmaster@lab\.test>: 550 5\.7\.1 '
+expect rewritten 2 '^IMS CRITICAL - 1 of 5 steps failing: step 5 route: recipient rewritten: sent to <probe@ext\.test>, delivered to <other@ext\.test>'
+expect refused 0 '^IMS OK - all 2 steps OK \|' --steps 1,4
+expect refused 2 '\[CRITICAL\]   advice: relay outgoing mail to the ISP' --advice
