@@ -40,6 +40,8 @@ LIB_OBJ  = $(LIB_SRC:.c=.o)
 PLUGINS  = $(patsubst %.c,%,$(wildcard plugins/check_*.c))
 UNITS    = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
 MAN1     = $(wildcard man/*.1)
+MAN5     = $(wildcard man/*.5)
+SYSCONFDIR ?= /etc
 
 all: $(LIB) $(PLUGINS)
 
@@ -88,13 +90,19 @@ format:
 		tests/bench/*.c
 
 install: all
-	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/imscheck
 	install -m 755 $(PLUGINS) $(DESTDIR)$(PLUGINDIR)
 	install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1
+	install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5
+	@# the sample profile, never over a profile that is there already
+	test -e $(DESTDIR)$(SYSCONFDIR)/imscheck/imscheck.conf || \
+		install -m 640 etc/imscheck.conf $(DESTDIR)$(SYSCONFDIR)/imscheck
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
