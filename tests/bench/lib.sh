@@ -61,6 +61,66 @@ bench_median() {
 # bench_us_to_ms MICROSECONDS: "12.34"
 bench_us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.2f\n", u / 1000 }'; }
 
+# bench_summary FILE: "MIN MEDIAN P90 MAX" of the numbers in FILE (one a
+# line). The median as bench_median's; p90 by nearest rank: the
+# ceil(0.9 N)-th smallest value, a value that occurred.
+bench_summary() {
+	sort -n "$1" | awk '{ v[NR] = $1 }
+		END {
+			if (NR == 0) exit 1
+			med = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+			k = int(NR * 9 / 10)
+			if (k * 10 < NR * 9) k++
+			print v[1], med, v[k], v[NR]
+		}'
+}
+
+# bench_percentile FILE P: the P-th percentile (0 < P <= 100) of the numbers
+# in FILE by nearest rank, as bench_summary's p90.
+bench_percentile() {
+	sort -n "$1" | awk -v p="$2" '{ v[NR] = $1 }
+		END {
+			if (NR == 0) exit 1
+			k = int(NR * p / 100)
+			if (k * 100 < NR * p) k++
+			print v[k < 1 ? 1 : k]
+		}'
+}
+
+# bench_s_to_us VAR SECONDS: a decimal number of seconds ("0.040557", as
+# plugins write perfdata) as whole microseconds in VAR, in bash arithmetic
+# (no locale involved). Fails on anything else.
+bench_s_to_us() {
+	local __s=$2 __i __f
+	[[ $__s =~ ^[0-9]+(\.[0-9]*)?$ ]] || return 1
+	__i=${__s%%.*}
+	__f=${__s#"$__i"}
+	__f=${__f#.}000000
+	printf -v "$1" '%d' $((10#$__i * 1000000 + 10#${__f:0:6}))
+}
+
+# --- the binaries measured -----------------------------------------------------
+# bench_copy_plugin SRC DST: copies the plugin SRC to DST, so that every number
+# of a section is of one binary although plugins/ may be rebuilt next door
+# (make check SANITIZE=1) while the benchmark runs. The copy must run (-V
+# exits 0: a file the linker is still writing does not) and must not be a
+# sanitizer build; a copy that does not run is taken again, for up to 10 s.
+bench_copy_plugin() {
+	local src=$1 dst=$2 i
+	for ((i = 0; i < 10; i++)); do
+		((i == 0)) || sleep 1
+		cp "$src" "$dst" 2>/dev/null || continue
+		"$dst" -V >/dev/null 2>&1 || continue
+		if ldd "$dst" 2>/dev/null | grep -qE 'lib(a|ub|t|l)san'; then
+			bench_log "$src is built with sanitizers (SANITIZE=1): rebuild it with plain make"
+			return 1
+		fi
+		return 0
+	done
+	bench_log "no working copy of $src after 10 s (build it first: make)"
+	return 1
+}
+
 # --- instructions (callgrind) ------------------------------------------------
 # bench_callgrind LOGDIR CMD...: runs CMD once under
 #   valgrind --tool=callgrind --trace-children=yes --child-silent-after-fork=yes
@@ -117,6 +177,13 @@ bench_ratio() {
 		r = a / b
 		printf (r < 10 ? "%.2f\n" : "%.1f\n"), r
 	}'
+}
+
+# bench_paths: a filter for the text of a report: the build folder (and where
+# the labs are, BENCH_LABS, which may be it bind-mounted on /mnt) becomes
+# BUILD_DIR, the checkout's own path goes.
+bench_paths() {
+	sed "s|$BUILD/|BUILD_DIR/|g; s|${BENCH_LABS:-$BUILD}/|BUILD_DIR/|g; s|$BENCH_ROOT/||g"
 }
 
 # bench_group N: 1234567 -> 1,234,567
@@ -201,5 +268,10 @@ Method, for every section:
   of the run (the plugin and everything it executes) writes its own log with
   a `==PID== Collected : N` line (instructions executed, dynamic loader
   included); the table gives the sum over all processes of the run.
+- distributions (round trips of a probe): `BENCH_TRIPS` runs (default 30)
+  after one warm-up run; min, median, p90 (nearest rank) and max.
+- isolation: run as root, `tests/bench/run` re-executes itself in network
+  and mount namespaces of its own (`tests/lab/isolate.sh`, as `make check`
+  does), so its labs' loopback addresses never clash with another lab's.
 EOF
 }
