@@ -8,7 +8,13 @@
 
 #include "probe_check.h"
 
-#define POLL_S 0.2 /* pause between two looks into the mailbox */
+/*
+ * Pauses between two looks into the mailbox: short at first, since most
+ * probes arrive within a few tens of milliseconds, then longer, so that a
+ * slow route costs the mail server few logins.
+ */
+#define POLL_FIRST_S 0.05
+#define POLL_MAX_S   1.0
 
 int
 probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
@@ -170,12 +176,18 @@ done:
 }
 
 static void
-pause_briefly(const struct plugin *p)
+pause_briefly(const struct plugin *p, unsigned looks)
 {
-	double left = deadline_left(&p->deadline),
-	       s = left < POLL_S ? left : POLL_S;
-	struct timespec ts = {(time_t)s, (long)((s - (time_t)s) * 1e9)};
+	double s = POLL_FIRST_S, left = deadline_left(&p->deadline);
+	struct timespec ts;
 
+	while (looks-- > 1 && s < POLL_MAX_S)
+		s *= 2;
+	if (s > POLL_MAX_S)
+		s = POLL_MAX_S;
+	if (s > left)
+		s = left;
+	ts = (struct timespec){(time_t)s, (long)((s - (time_t)s) * 1e9)};
 	nanosleep(&ts, NULL);
 }
 
@@ -235,6 +247,7 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 		 double stale_after, const struct plugin *p, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
+	unsigned looks = 0;
 	int found = 0;
 
 	if (seen.uid == NULL) {
@@ -245,7 +258,7 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 		found = session(trip, t, stale_after, &seen, false, p, r);
 		if (found != 0)
 			break;
-		pause_briefly(p);
+		pause_briefly(p, ++looks);
 	}
 	free(seen.uid);
 	if (found == 1) {

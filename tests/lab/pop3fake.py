@@ -506,6 +506,8 @@ class Server:
                 time.sleep(0.05)
                 continue
             self.count += 1
+            # replies go out in several writes: no Nagle delay between them
+            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             c = Conn(self, conn, peer, self.count)
             threading.Thread(target=c.handle, daemon=True).start()
 
