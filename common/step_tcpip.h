@@ -23,6 +23,7 @@ struct step_tcpip_conf {
 	size_t ndns;
 	const char *resolv_conf; /* NULL: STEP_TCPIP_RESOLV_CONF */
 	const char *address;	 /* -a: the FQDN's address */
+	size_t naddress;	 /* 0 or 1 */
 	char smtp_host[256];	 /* --smtp HOST[:PORT] */
 	unsigned smtp_port;
 	bool smtp;
