@@ -255,10 +255,18 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 		return -1;
 	}
 	while (!plugin_timed_out(p)) {
+		double started = mono_now();
+
 		found = session(trip, t, stale_after, &seen, false, p, r);
 		if (found != 0)
 			break;
 		pause_briefly(p, ++looks);
+		/*
+		 * A look that cannot end before the deadline would only turn
+		 * "the probe did not arrive" into "the login timed out".
+		 */
+		if (deadline_left(&p->deadline) < 2 * (mono_now() - started))
+			break;
 	}
 	free(seen.uid);
 	if (found == 1) {
