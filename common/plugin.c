@@ -45,6 +45,11 @@ static const struct plugin_opt std_opts[] = {
 /* Top-level profile keys that any plugin with such an option takes. */
 static const char *const site_keys[] = {"domain", "address", "timeout", NULL};
 
+/* The sections a profile may have: one per plugin, and the agent's. */
+static const char *const sections[] = {"dns",	    "smarthost", "pop3",
+				       "outbound",  "route",	 "tcpip",
+				       "checklist", "agent",	 NULL};
+
 /* Options a profile cannot set. */
 static bool
 profile_settable(const struct plugin_opt *o)
@@ -337,6 +342,29 @@ check_section(struct profile *prof, const struct optset *os,
 	return 0;
 }
 
+/* Every top-level key is a site key or a section. */
+static int
+check_top(struct profile *prof, char *err, size_t errlen)
+{
+	config_setting_t *root = config_root_setting(&prof->cfg);
+	char where[256];
+
+	for (int i = 0; i < config_setting_length(root); i++) {
+		config_setting_t *s = config_setting_get_elem(root, i);
+		const char *name = config_setting_name(s);
+		bool known = is_site_key(name);
+
+		for (const char *const *k = sections; !known && *k; k++)
+			known = strcmp(*k, name) == 0;
+		if (!known) {
+			profile_where(prof, s, where, sizeof(where));
+			return errorf(err, errlen, "%s: unknown key '%s'",
+				      where, name);
+		}
+	}
+	return 0;
+}
+
 /* The profile's values for every option the command line did not give. */
 static int
 apply_profile(struct plugin *p, void *conf, struct optset *os, const char *file,
@@ -348,7 +376,8 @@ apply_profile(struct plugin *p, void *conf, struct optset *os, const char *file,
 
 	if (profile_load(&prof, file, err, errlen) == -1)
 		return -1;
-	if (check_section(&prof, os, p->info->section, err, errlen) == -1)
+	if (check_top(&prof, err, errlen) == -1 ||
+	    check_section(&prof, os, p->info->section, err, errlen) == -1)
 		goto done;
 	for (size_t i = 0; i < os->n; i++) {
 		const struct plugin_opt *o = os->opt[i];
