@@ -2,8 +2,9 @@
 """dnsfake -- a scripted DNS server for the imscheck lab.
 
 It covers what a real DNS server never does on purpose. Plain sockets and
-threads, no DNS library. It listens on UDP and TCP on the same address and
-port. Modes:
+threads, no DNS library; the scaffolding the lab's fakes share (options,
+logs, pid file, signals, the accept loop) is in fakelib.py beside it. It
+listens on UDP and TCP on the same address and port. Modes:
 
   --silent
       Reads every query and never answers. TCP connections are accepted,
@@ -31,39 +32,18 @@ every socket is bound, removed on exit). SIGTERM or SIGINT: exit 0.
 
 import argparse
 import os
-import random
-import signal
 import socket
 import struct
 import sys
 import threading
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakelib
+
 MAX_UDP = 65535
 
-
-def parse_hostport(text, what):
-    host, sep, port = text.rpartition(":")
-    if not sep or not host:
-        raise argparse.ArgumentTypeError(f"{what}: expected IP:PORT, got {text!r}")
-    host = host.strip("[]")
-    try:
-        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
-        port = int(port)
-    except (OSError, ValueError):
-        raise argparse.ArgumentTypeError(f"{what}: expected IP:PORT, got {text!r}")
-    if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError(f"{what}: bad port in {text!r}")
-    return host, port
-
-
-def family_of(host):
-    return socket.AF_INET6 if ":" in host else socket.AF_INET
-
-
-def log(msg):
-    sys.stderr.write(f"dnsfake[{os.getpid()}] {time.strftime('%H:%M:%S')} {msg}\n")
-    sys.stderr.flush()
+log = fakelib.stderr_logger("dnsfake")
 
 
 def recv_exact(sock, n):
@@ -116,26 +96,17 @@ class Server:
     def __init__(self, args):
         self.args = args
         self.host, self.port = args.listen
-        self.rng = random.Random()
-        self.rng_lock = threading.Lock()
+        self.rng = fakelib.LockedRandom(args.seed)
         self.keep = []  # silent mode: keep TCP connections open
 
     # --- replies -----------------------------------------------------------
 
-    def rand_bytes(self, n):
-        with self.rng_lock:
-            return bytes(self.rng.getrandbits(8) for _ in range(n))
-
-    def rand_int(self, lo, hi):
-        with self.rng_lock:
-            return self.rng.randint(lo, hi)
-
     def garbage(self, query):
         kind = self.args.garbage
         if kind == "random":
-            return self.rand_bytes(self.rand_int(1, 512))
+            return self.rng.random_bytes(self.rng.randint(1, 512))
         if kind == "random-id":
-            return query[:2] + self.rand_bytes(self.rand_int(0, 510))
+            return query[:2] + self.rng.random_bytes(self.rng.randint(0, 510))
         # truncated: valid header, full question, half an answer record
         end = question_end(query)
         if end is None:
@@ -148,7 +119,7 @@ class Server:
 
     def forward_udp(self, query):
         host, port = self.args.upstream
-        with socket.socket(family_of(host), socket.SOCK_DGRAM) as s:
+        with socket.socket(fakelib.family_of(host), socket.SOCK_DGRAM) as s:
             s.settimeout(self.args.upstream_timeout)
             s.connect((host, port))
             s.send(query)
@@ -234,57 +205,35 @@ class Server:
             pass
 
     def tcp_loop(self, sock):
-        while True:
-            try:
-                conn, _ = sock.accept()
-            except OSError as e:
-                log(f"tcp accept: {e}")
-                time.sleep(0.05)
-                continue
-            threading.Thread(target=self.tcp_conn, args=(conn,),
-                             daemon=True).start()
+        fakelib.accept_loop(sock, lambda conn, _peer, _n: self.tcp_conn(conn),
+                            log, "tcp accept")
 
     # --- main --------------------------------------------------------------
 
     def run(self):
-        fam = family_of(self.host)
+        fam = fakelib.family_of(self.host)
         udp = socket.socket(fam, socket.SOCK_DGRAM)
         udp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         udp.bind((self.host, self.port))
-        tcp = socket.socket(fam, socket.SOCK_STREAM)
-        tcp.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        tcp.bind((self.host, self.port))
-        tcp.listen(64)
-        # Worker threads (and the threads they start) inherit a mask that
-        # blocks SIGTERM/SIGINT, so the kernel delivers those to the main
-        # thread, the one waiting in signal.pause().
-        stops = {signal.SIGTERM, signal.SIGINT}
-        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-        for target, sock in ((self.udp_loop, udp), (self.tcp_loop, tcp)):
-            threading.Thread(target=target, args=(sock,), daemon=True).start()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
-        if self.args.pidfile:
-            tmp = f"{self.args.pidfile}.tmp{os.getpid()}"
-            with open(tmp, "w") as f:
-                f.write(f"{os.getpid()}\n")
-            os.rename(tmp, self.args.pidfile)
+        tcp = fakelib.tcp_listener(self.host, self.port)
         mode = ("silent" if self.args.silent else
                 f"garbage {self.args.garbage}" if self.args.garbage else
                 f"delay {self.args.delay}s upstream "
                 f"{self.args.upstream[0]}:{self.args.upstream[1]}")
-        log(f"listening on {self.host}:{self.port} udp+tcp, {mode}")
-        while True:
-            signal.pause()
+        fakelib.serve_forever(
+            [lambda: self.udp_loop(udp), lambda: self.tcp_loop(tcp)],
+            self.args.pidfile, log,
+            f"listening on {self.host}:{self.port} udp+tcp, {mode}")
 
 
 def main():
     p = argparse.ArgumentParser(description="scripted DNS server for the imscheck lab")
     p.add_argument("--listen", required=True,
-                   type=lambda t: parse_hostport(t, "--listen"))
+                   type=lambda t: fakelib.parse_hostport(t, "--listen"))
     p.add_argument("--pidfile")
     mode = p.add_mutually_exclusive_group(required=True)
     mode.add_argument("--silent", action="store_true")
-    mode.add_argument("--upstream", type=lambda t: parse_hostport(t, "--upstream"))
+    mode.add_argument("--upstream", type=lambda t: fakelib.parse_hostport(t, "--upstream"))
     mode.add_argument("--garbage", nargs="?", const="random",
                       choices=("random", "random-id", "truncated"))
     p.add_argument("--delay", type=float, default=1.5)
@@ -294,27 +243,7 @@ def main():
     if args.delay < 0:
         p.error("--delay must be >= 0")
 
-    server = Server(args)
-    if args.seed is not None:
-        server.rng.seed(args.seed)
-
-    def stop(signum, _frame):
-        log(f"signal {signum}, exiting")
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        server.run()
-    finally:
-        if args.pidfile:
-            try:
-                with open(args.pidfile) as f:
-                    mine = f.read().strip() == str(os.getpid())
-                if mine:
-                    os.unlink(args.pidfile)
-            except OSError:
-                pass
+    fakelib.run_until_signal(Server(args).run, args.pidfile, log)
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 
 It covers what a real POP3 server never does on purpose, and a minimal
 correct one whose every command is logged. Plain sockets and threads (one
-per connection), no dependencies. Modes (--mode):
+per connection), no dependencies but fakelib.py beside it (the scaffolding
+the lab's fakes share: options, logs, pid file, signals, the accept loop,
+reading lines). Modes (--mode):
 
   silent             accepts, reads, never writes a byte
   err-greeting       "-ERR go away" and closes
@@ -65,19 +67,14 @@ exit 0.
 
 import argparse
 import os
-import random
-import signal
-import socket
 import sys
-import threading
-import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import fakelib
+from fakelib import Closed, printable
 
 MODES = ("silent", "err-greeting", "endless-multiline", "huge-line",
          "garbage", "stls-no-tls", "healthy")
-MAX_LINE = 4096  # longer lines received are cut in pieces of this size
-LOG_MAX = 200  # bytes of a received line that are logged
-HUGE = 1 << 20
-GARBAGE = 64 << 10
 BUILTIN = [
     ("builtin-1", b"From: someone@ext.test\r\nTo: probe@lab.test\r\n"
                   b"Subject: first built-in message\r\n\r\nHello.\r\n"),
@@ -87,37 +84,7 @@ BUILTIN = [
 ]
 
 
-def parse_hostport(text):
-    host, sep, port = text.rpartition(":")
-    if not sep or not host:
-        raise argparse.ArgumentTypeError(f"expected IP:PORT, got {text!r}")
-    host = host.strip("[]")
-    try:
-        socket.inet_pton(socket.AF_INET6 if ":" in host else socket.AF_INET, host)
-        port = int(port)
-    except (OSError, ValueError):
-        raise argparse.ArgumentTypeError(f"expected IP:PORT, got {text!r}")
-    if not 0 < port < 65536:
-        raise argparse.ArgumentTypeError(f"bad port in {text!r}")
-    return host, port
-
-
-def stderr(msg):
-    sys.stderr.write(f"pop3fake[{os.getpid()}] {time.strftime('%H:%M:%S')} {msg}\n")
-    sys.stderr.flush()
-
-
-def printable(data):
-    """bytes -> one log-safe line (control and non-ASCII bytes escaped)."""
-    out = []
-    for b in data:
-        if 32 <= b < 127 and b != 0x5C:
-            out.append(chr(b))
-        elif b == 0x5C:
-            out.append("\\\\")
-        else:
-            out.append(f"\\x{b:02x}")
-    return "".join(out)
+stderr = fakelib.stderr_logger("pop3fake")
 
 
 def to_crlf(data):
@@ -136,10 +103,6 @@ def dot_stuff(data):
     return b"".join((b"." + l if l.startswith(b".") else l) + b"\r\n" for l in lines)
 
 
-class Closed(Exception):
-    """The client went away (or the mode is done with the connection)."""
-
-
 class Message:
     def __init__(self, uidl, data, path=None):
         self.uidl = uidl
@@ -148,38 +111,12 @@ class Message:
         self.deleted = False
 
 
-class Conn:
-    def __init__(self, server, sock, peer, n):
-        self.server = server
-        self.sock = sock
-        self.peer = peer
-        self.n = n
-        self.buf = b""
-
-    def log(self, what):
-        self.server.log(f"{self.n} {what}")
-
-    def log_received(self, line, note=""):
-        """Log a line received (abridged past LOG_MAX bytes; no password)."""
+class Conn(fakelib.LineConn):
+    def shown(self, line):
+        """The line as logged: no password."""
         if line[:5].upper() == b"PASS ":
             line = line[:5] + b"***"
-        text = printable(line[:LOG_MAX])
-        if len(line) > LOG_MAX:
-            note = f" [{len(line)} bytes]{note}"
-        self.log(f"> {text}{note}")
-
-    def send(self, data, note=None):
-        """Write data; log its lines (or note instead)."""
-        try:
-            self.sock.sendall(data)
-        except OSError:
-            raise Closed()
-        if note is not None:
-            self.log(f"< {note}")
-        else:
-            for line in data.split(b"\r\n"):
-                if line:
-                    self.log(f"< {printable(line[:200])}")
+        return line
 
     def ok(self, text=""):
         self.send(f"+OK{' ' if text else ''}{text}\r\n".encode())
@@ -192,23 +129,6 @@ class Conn:
         self.send(f"+OK {first}\r\n".encode())
         self.send(body + b".\r\n", note=note)
 
-    def readline(self):
-        """One line without CRLF (cut at MAX_LINE); Closed at EOF."""
-        while b"\n" not in self.buf and len(self.buf) < MAX_LINE:
-            try:
-                chunk = self.sock.recv(4096)
-            except OSError:
-                chunk = b""
-            if not chunk:
-                if self.buf:
-                    self.log_received(self.buf, " [no end of line]")
-                raise Closed()
-            self.buf += chunk
-        line, nl, self.buf = self.buf.partition(b"\n")
-        if not nl:  # too long: cut
-            line, self.buf = line[:MAX_LINE], line[MAX_LINE:]
-        return line.rstrip(b"\r")
-
     def command(self):
         """Read and log one command line: (VERB, [args]); self.rest is the
         line after the verb and one space (the PASS argument may hold
@@ -220,14 +140,6 @@ class Conn:
         if not words:
             return b"", []
         return words[0].upper(), words[1:]
-
-    def drain(self):
-        """Read and log lines until the client closes."""
-        while True:
-            self.log_received(self.readline())
-
-    def random_bytes(self, n):
-        return self.server.random_bytes(n)
 
     def greet(self):
         self.ok(f"{self.server.args.name} POP3 pop3fake ready")
@@ -284,9 +196,7 @@ class Conn:
                                b"STLS\r\nUSER\r\nTOP\r\nUIDL\r\n", "[STLS USER TOP UIDL]")
             elif verb == b"STLS":
                 self.ok("Begin TLS negotiation")
-                junk = b"garbage, not TLS\r\n" + self.random_bytes(2048)
-                self.send(junk, note=f"[{len(junk)} bytes of garbage]")
-                self.drain()
+                self.garbage_for_tls()
             elif verb in (b"USER", b"PASS"):
                 self.err("use STLS first")
             elif verb == b"NOOP":
@@ -445,12 +355,9 @@ class Conn:
             self.greet()
             self.serve_endless()
         elif mode == "huge-line":
-            data = b"+OK " + b"x" * (HUGE - 4)
-            self.send(data, note=f"[{len(data)} bytes without CRLF]")
-            self.drain()
+            self.huge_line(b"+OK ")
         elif mode == "garbage":
-            self.send(self.random_bytes(GARBAGE), note=f"[{GARBAGE} random bytes]")
-            self.drain()
+            self.garbage()
         elif mode == "stls-no-tls":
             self.greet()
             self.serve_stls()
@@ -458,85 +365,22 @@ class Conn:
             self.greet()
             self.serve_healthy()
 
-    def handle(self):
-        self.log(f"connect {self.peer[0]}:{self.peer[1]}")
-        try:
-            self.run()
-        except Closed:
-            pass
-        except Exception as e:  # keep serving others; say what happened
-            stderr(f"connection {self.n}: {e!r}")
-        finally:
-            try:
-                self.sock.close()
-            except OSError:
-                pass
-            self.log("close")
 
+class Server(fakelib.LineServer):
+    conn_class = Conn
+    nodelay = True  # replies go out in several writes: no Nagle delay between them
 
-class Server:
-    def __init__(self, args):
-        self.args = args
-        self.rng = random.Random(args.seed)
-        self.rng_lock = threading.Lock()
-        self.log_lock = threading.Lock()
-        self.count = 0
-        self.logf = open(args.log, "a", buffering=1) if args.log else None
+    def __init__(self, args, say):
+        super().__init__(args, say)
         self.password = None
         if args.password_file:
             with open(args.password_file, "rb") as f:
                 self.password = f.readline().rstrip(b"\r\n")
 
-    def log(self, line):
-        if self.logf is None:
-            return
-        with self.log_lock:
-            self.logf.write(line + "\n")
-
-    def random_bytes(self, n):
-        with self.rng_lock:
-            return bytes(self.rng.getrandbits(8) for _ in range(n))
-
-    def accept_loop(self, sock):
-        while True:
-            try:
-                conn, peer = sock.accept()
-            except OSError as e:
-                stderr(f"accept: {e}")
-                time.sleep(0.05)
-                continue
-            self.count += 1
-            # replies go out in several writes: no Nagle delay between them
-            conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            c = Conn(self, conn, peer, self.count)
-            threading.Thread(target=c.handle, daemon=True).start()
-
-    def run(self):
-        host, port = self.args.listen
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET,
-                             socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind((host, port))
-        sock.listen(64)
-        # Connection threads inherit a mask that blocks SIGTERM/SIGINT, so
-        # the kernel delivers those to the main thread (in signal.pause()).
-        stops = {signal.SIGTERM, signal.SIGINT}
-        signal.pthread_sigmask(signal.SIG_BLOCK, stops)
-        threading.Thread(target=self.accept_loop, args=(sock,), daemon=True).start()
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, stops)
-        if self.args.pidfile:
-            tmp = f"{self.args.pidfile}.tmp{os.getpid()}"
-            with open(tmp, "w") as f:
-                f.write(f"{os.getpid()}\n")
-            os.rename(tmp, self.args.pidfile)
-        stderr(f"listening on {host}:{port}, mode {self.args.mode}")
-        while True:
-            signal.pause()
-
 
 def main():
     p = argparse.ArgumentParser(description="scripted hostile POP3 server for the imscheck lab")
-    p.add_argument("--listen", required=True, type=parse_hostport)
+    p.add_argument("--listen", required=True, type=fakelib.parse_hostport)
     p.add_argument("--mode", required=True, choices=MODES)
     p.add_argument("--pidfile")
     p.add_argument("--log")
@@ -550,23 +394,8 @@ def main():
     if args.mailbox is not None and not os.path.isdir(args.mailbox):
         p.error(f"--mailbox {args.mailbox}: not a directory")
 
-    def stop(signum, _frame):
-        stderr(f"signal {signum}, exiting")
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    try:
-        Server(args).run()
-    finally:
-        if args.pidfile:
-            try:
-                with open(args.pidfile) as f:
-                    mine = f.read().strip() == str(os.getpid())
-                if mine:
-                    os.unlink(args.pidfile)
-            except OSError:
-                pass
+    fakelib.run_until_signal(lambda: Server(args, stderr).run(), args.pidfile,
+                             stderr)
 
 
 if __name__ == "__main__":
