@@ -31,6 +31,14 @@ expect() {
 }
 
 profile healthy
+# variant NAME SED-EXPRESSION: the healthy site with one thing broken
+variant() {
+	sed "$2" "$dir/healthy.conf" >"$dir/$1.conf"
+}
+variant dns-disagree 's|^\(\tserver = \[ "127.53.0.1:5300", "127.53.0.2:5300" \];\)|\1 domain = "disagree.lab.test";|'
+variant no-reroute "s|smtp = \"$LAB_SMTP\"|smtp = \"$LAB_SMTP_NOREROUTE\"|"
+variant no-route "/^outbound/,/^};/s|host = \"$LAB_SMTP_HOST\"|host = \"$LAB_SMTP_NOROUTE_HOST\"|"
+variant wrong-hostname 's|hostname = "mail";|hostname = "smtp";|'
 profile refused "$LAB_SMART_REFUSE_HOST"
 profile rewritten "" "$LAB_SMTP_REWRITE_HOST" "$LAB_POP3_EXT_OTHER"
 
@@ -43,5 +51,9 @@ expect healthy 0 '^IMS OK - all 6 steps OK \| step1_time=.* step2_connect=.* ste
 \[OK\] step 6 tcpip: mail\.ok\.lab\.test: host name mail, domain ok\.lab\.test, .*$'
 expect refused 2 '^IMS CRITICAL - 1 of 6 steps failing: step 2 smarthost: 127\.26\.0\.2:2526 refused MAIL FROM:<postmaster@lab\.test>: 550 5\.7\.1 '
 expect rewritten 2 '^IMS CRITICAL - 1 of 6 steps failing: step 5 route: recipient rewritten: sent to <probe@ext\.test>, delivered to <other@ext\.test>'
+expect dns-disagree 1 '^IMS WARNING - 1 of 6 steps failing: step 1 dns: disagree\.lab\.test: servers disagree on MX'
+expect no-reroute 2 '^IMS CRITICAL - 1 of 6 steps failing: step 3 pop3: 127\.25\.0\.5:2525 refused RCPT TO:<probe@lab\.test>: 550 '
+expect no-route 2 '^IMS CRITICAL - 1 of 6 steps failing: step 4 outbound: 127\.25\.0\.3:2525 refused RCPT TO:<user@ext\.test>: 554 '
+expect wrong-hostname 2 '^IMS CRITICAL - 1 of 6 steps failing: step 6 tcpip: '
 expect refused 0 '^IMS OK - all 2 steps OK \|' --steps 1,4
 expect refused 2 '\[CRITICAL\]   advice: relay outgoing mail to the ISP' --advice
