@@ -104,38 +104,46 @@ attempt(struct smtp_session *ss, struct variant *v)
 	return smtp_command(s, "RSET");
 }
 
-/* Run every variant, a fresh session every VARIANTS_A_SESSION. */
-static void
-relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
-	   struct result *r, struct smtp_session *ss)
+/*
+ * Try every variant, a fresh session every VARIANTS_A_SESSION and after a
+ * broken one.  0, or -1 after a problem in r.
+ */
+static int
+run_variants(const struct step_outbound_conf *conf, const struct plugin *p,
+	     struct result *r, struct smtp_session *ss, struct variant *v,
+	     size_t n)
 {
-	struct variant v[VARIANTS_MAX];
-	const char *from = conf->from ? conf->from : conf->rcpt;
-	size_t n, done = 0, accepted = 0, temporary = 0;
-	char names[256] = "";
-	int rc;
+	bool fresh = true;
 
-	n = build_variants(v, from, conf->rcpt, conf->target.domain,
-			   ss->smtp.conn.addr);
-	for (bool fresh = true; done < n; done++) {
+	for (size_t i = 0; i < n; i++) {
+		int rc;
+
 		if (!fresh) {
-			double started = ss->started;
+			double started = ss->started; /* the total spans all */
 
 			smtp_check_close(ss, p, r);
 			memset(ss, 0, sizeof(*ss));
 			if (smtp_check_open(ss, &conf->target, p, r) == -1)
-				return;
-			ss->started =
-			    started; /* the total counts every session */
+				return -1;
+			ss->started = started;
 		}
-		rc = attempt(ss, &v[done]);
-		if (rc == -1 && v[done].reply[0] == '\0') {
+		if ((rc = attempt(ss, &v[i])) == -1 && v[i].reply[0] == '\0') {
 			smtp_check_refused(ss, p, r, "the relay test", -1);
-			return;
+			return -1;
 		}
-		/* A new session after a broken one, and every so often. */
-		fresh = rc == 0 && (done + 1) % VARIANTS_A_SESSION != 0;
+		fresh = rc == 0 && (i + 1) % VARIANTS_A_SESSION != 0;
 	}
+	return 0;
+}
+
+/* Every attempt in the long output; the verdict on the status line. */
+static void
+report_variants(const struct step_outbound_conf *conf, struct result *r,
+		const char *peer, const struct variant *v, size_t n)
+{
+	size_t accepted = 0, temporary = 0, len = 0;
+	char names[256] = "";
+
 	for (size_t i = 0; i < n; i++) {
 		result_line(r, v[i].verdict,
 			    "%s %s: MAIL FROM:<%s> RCPT TO:<%s>: %s",
@@ -143,29 +151,39 @@ relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
 			    : v[i].verdict == STATE_WARNING ? "deferred"
 							    : "refused",
 			    v[i].name, v[i].from, v[i].rcpt, v[i].reply);
-		if (v[i].verdict == STATE_CRITICAL) {
-			size_t len = strlen(names);
-
-			snprintf(names + len, sizeof(names) - len, "%s%s",
-				 accepted++ ? ", " : "", v[i].name);
-		} else if (v[i].verdict == STATE_WARNING) {
+		if (v[i].verdict == STATE_WARNING)
 			temporary++;
-		}
+		if (v[i].verdict == STATE_CRITICAL && len < sizeof(names))
+			len += (size_t)snprintf(
+			    names + len, sizeof(names) - len, "%s%s",
+			    accepted++ ? ", " : "", v[i].name);
 	}
 	if (accepted > 0)
 		result_problem(r, STATE_CRITICAL,
 			       "%s is an open relay: accepted %zu of %zu relay "
 			       "attempts (%s)",
-			       ss->smtp.conn.peer, accepted, n, names);
+			       peer, accepted, n, names);
 	else if (temporary > 0)
 		result_problem(r, STATE_WARNING,
 			       "%s deferred %zu of %zu relay attempts with 4xx",
-			       ss->smtp.conn.peer, temporary, n);
+			       peer, temporary, n);
 	else
-		result_summary(r, "%s refused all %zu relay attempts from %s",
-			       ss->smtp.conn.peer, n,
-			       conf->target.source ? conf->target.source
-						   : "this host");
+		result_summary(
+		    r, "%s refused all %zu relay attempts from %s", peer, n,
+		    conf->target.source ? conf->target.source : "this host");
+}
+
+static void
+relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
+	   struct result *r, struct smtp_session *ss)
+{
+	struct variant v[VARIANTS_MAX];
+	const char *from = conf->from ? conf->from : conf->rcpt;
+	size_t n = build_variants(v, from, conf->rcpt, conf->target.domain,
+				  ss->smtp.conn.addr);
+
+	if (run_variants(conf, p, r, ss, v, n) == 0)
+		report_variants(conf, r, ss->smtp.conn.peer, v, n);
 }
 
 /* From inside: the route for "*" takes a foreign recipient. */
