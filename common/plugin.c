@@ -8,10 +8,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "diag.h"
 #include "plugin.h"
 #include "profile.h"
+#include "spool.h"
 
 #ifndef IMSCHECK_VERSION
 #define IMSCHECK_VERSION "unknown"
@@ -21,7 +23,12 @@
 #define OPTS_MAX      64
 #define TIMEOUT_MAX_S 3600.0
 
-enum { KEY_IPV4 = '4', KEY_IPV6 = '6' };
+enum {
+	KEY_IPV4 = '4',
+	KEY_IPV6 = '6',
+	KEY_SPOOL = PLUGIN_KEY_LONG + 400,
+	KEY_ID,
+};
 
 /* Options every plugin has; their keys are reserved. */
 static const struct plugin_opt std_opts[] = {
@@ -39,11 +46,18 @@ static const struct plugin_opt std_opts[] = {
     {"ipv6", KEY_IPV6, NULL, "use IPv6 only", false},
     {"config", 'C', "FILE",
      "site profile: its values are the defaults of these options", false},
+    {"spool", KEY_SPOOL, "DIR", "publish the result in DIR for imscheck-agent",
+     false},
+    {"id", KEY_ID, "NAME",
+     "the result's name in the spool (default: the plugin's name, and "
+     "@PROFILE with -C)",
+     false},
     {NULL, 0, NULL, NULL, false},
 };
 
 /* Top-level profile keys that any plugin with such an option takes. */
-static const char *const site_keys[] = {"domain", "address", "timeout", NULL};
+static const char *const site_keys[] = {"domain", "address", "timeout", "spool",
+					NULL};
 
 /* The sections a profile may have: one per plugin, and the agent's. */
 static const char *const sections[] = {"dns",	    "smarthost", "pop3",
@@ -225,6 +239,17 @@ apply(struct plugin *p, void *conf, const struct plugin_opt *o, const char *arg,
 	case KEY_IPV4:
 	case KEY_IPV6:
 		p->family = o->key == KEY_IPV4 ? AF_INET : AF_INET6;
+		return 0;
+	case KEY_SPOOL:
+		p->spool = arg;
+		return 0;
+	case KEY_ID:
+		if (!spool_valid_id(arg))
+			return errorf(err, errlen,
+				      "--id: '%.80s' is not a name of "
+				      "[A-Za-z0-9._@:-]",
+				      arg);
+		p->id = arg;
 		return 0;
 	default:
 		return p->info->set(conf, o->key, arg, err, errlen);
@@ -517,6 +542,30 @@ parse_args(struct plugin *p, void *conf, struct optset *os, int argc,
 	return 0;
 }
 
+/* Write the result for the agent; a failure is a warning of its own. */
+static void
+publish(const struct plugin *p, struct result *r, double started_unix)
+{
+	char id[SPOOL_ID_MAX], stem[SPOOL_ID_MAX], err[512];
+	const char *base;
+
+	if (p->id != NULL) {
+		snprintf(id, sizeof(id), "%s", p->id);
+	} else if (p->config != NULL) {
+		base = strrchr(p->config, '/') ? strrchr(p->config, '/') + 1
+					       : p->config;
+		snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(base, "."),
+			 base);
+		snprintf(id, sizeof(id), "%.30s@%.30s", p->info->name, stem);
+	} else {
+		snprintf(id, sizeof(id), "%s", p->info->name);
+	}
+	if (spool_write(p->spool, id, p->info->step, r, started_unix,
+			deadline_elapsed(&p->deadline), err, sizeof(err)) == -1)
+		result_problem(r, STATE_WARNING, "result not published: %s",
+			       err);
+}
+
 int
 plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 {
@@ -526,6 +575,7 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 			   .family = AF_UNSPEC};
 	const char *config = NULL;
 	char err[ERR_MAX] = "";
+	struct timespec started;
 	struct optset os;
 	struct result r;
 	int rc, status;
@@ -552,7 +602,10 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 		goto print;
 	}
 	p.deadline.end = p.deadline.start + p.timeout;
+	clock_gettime(CLOCK_REALTIME, &started);
 	info->run(conf, &p, &r);
+	if (p.spool != NULL)
+		publish(&p, &r, (double)started.tv_sec + started.tv_nsec / 1e9);
 print:
 	status = r.nomem ? STATE_UNKNOWN : r.state;
 	if (result_print(&r, stdout) == -1)

@@ -33,6 +33,7 @@ struct plugin_info {
 	const char *name;     /* "check_ims_dns" */
 	const char *label;    /* "DNS": first word of the status line */
 	const char *section;  /* its section in the site profile */
+	int step;	      /* its checklist step, 0 for none */
 	const char *purpose;  /* one line for --help */
 	const char *synopsis; /* the options part of the usage line */
 	const struct plugin_opt *opts; /* ends with a zeroed entry */
@@ -55,6 +56,8 @@ struct plugin {
 	struct range crit;
 	int family;	    /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
 	const char *config; /* -C: the site profile, or NULL */
+	const char *spool;  /* --spool: publish the result there */
+	const char *id;	    /* --id: its name there */
 	struct deadline deadline;
 	char **owned; /* option values copied from the profile */
 	size_t nowned;

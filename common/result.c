@@ -279,14 +279,10 @@ result_perf(struct result *r, const char *label, double value, const char *uom,
 	return s;
 }
 
-/*
- * "'label'=value[UOM];warn;crit;min;max", quoting labels with anything but
- * a few plain characters, and without trailing empty fields.
- */
-static void
-perf_print(const struct perf *p, FILE *fp)
+void
+result_perf_text(const struct perf *p, char *out, size_t size)
 {
-	char value[64], min[64] = "", max[64] = "", text[512];
+	char value[64], min[64] = "", max[64] = "";
 	const char *q = "";
 	size_t len;
 
@@ -299,12 +295,11 @@ perf_print(const struct perf *p, FILE *fp)
 		format_number(min, sizeof(min), p->min);
 	if (!isnan(p->max))
 		format_number(max, sizeof(max), p->max);
-	snprintf(text, sizeof(text), "%s%s%s=%s%s;%s;%s;%s;%s", q, p->label, q,
-		 value, p->uom, p->warn, p->crit, min, max);
-	len = strlen(text);
-	while (len > 0 && text[len - 1] == ';')
-		text[--len] = '\0';
-	fputs(text, fp);
+	snprintf(out, size, "%s%s%s=%s%s;%s;%s;%s;%s", q, p->label, q, value,
+		 p->uom, p->warn, p->crit, min, max);
+	len = strlen(out);
+	while (len > 0 && out[len - 1] == ';')
+		out[--len] = '\0';
 }
 
 /* Worst first, the order of long output and of problems. */
@@ -356,8 +351,11 @@ result_print(const struct result *r, FILE *fp)
 		fputs(text.len > 0 ? buf_str(&text) : "no details", fp);
 	buf_free(&text);
 	for (size_t i = 0; i < r->nperf; i++) {
+		char item[512];
+
+		result_perf_text(&r->perf[i], item, sizeof(item));
 		fputs(i == 0 ? " | " : " ", fp);
-		perf_print(&r->perf[i], fp);
+		fputs(item, fp);
 	}
 	fputc('\n', fp);
 	for (size_t o = 0; o < sizeof(worst_first) / sizeof(*worst_first); o++)

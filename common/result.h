@@ -116,6 +116,13 @@ enum state result_perf(struct result *r, const char *label, double value,
 		       const struct range *crit, double min, double max);
 
 /*
+ * One perfdata item as the guidelines write it:
+ * "'label'=value[UOM];warn;crit;min;max", the label quoted when it holds
+ * more than plain characters, trailing empty fields dropped.
+ */
+void result_perf_text(const struct perf *p, char *out, size_t size);
+
+/*
  * Write the Nagios plugin output: "LABEL STATE - summary | perfdata" and
  * the long-output lines, worst first.  Returns what fputs/fflush returned.
  */

@@ -49,6 +49,7 @@ static const struct plugin_info info = {
     .name = "check_ims",
     .label = "IMS",
     .section = "checklist",
+    .step = 0,
     .purpose = "the whole Internet Mail Service checklist from a site "
 	       "profile",
     .synopsis = "-C FILE [--steps LIST] [--advice] [-t SEC[:STATE]] [-v]",

@@ -74,6 +74,7 @@ static const struct plugin_info info = {
     .name = "check_ims_dns",
     .label = "DNS",
     .section = "dns",
+    .step = 1,
     .purpose = "step 1: MX and A records of the mail domain, static IP, PTR",
     .synopsis = "-D DOMAIN [-a IP]... [-M NAME]... [-s IP[:PORT]]... "
 		"[--no-reverse] [--allow-private] [-t SEC[:STATE]] "

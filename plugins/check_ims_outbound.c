@@ -60,6 +60,7 @@ static const struct plugin_info info = {
     .name = "check_ims_outbound",
     .label = "OUTBOUND",
     .section = "outbound",
+    .step = 4,
     .purpose = "step 4: mail for every external domain is routed out; no "
 	       "open relay",
     .synopsis = "-H ADDR [-p PORT] -D DOMAIN -r ADDR [-f ADDR] [-e NAME] "

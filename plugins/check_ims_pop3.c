@@ -91,6 +91,7 @@ static const struct plugin_info info = {
     .name = "check_ims_pop3",
     .label = "POP3",
     .section = "pop3",
+    .step = 3,
     .purpose = "step 3: POP3 mailboxes, and incoming SMTP mail rerouted "
 	       "into them",
     .synopsis = "-H ADDR [-p PORT] [--tls|--stls] [-u USER "

@@ -77,6 +77,7 @@ static const struct plugin_info info = {
     .name = "check_ims_route",
     .label = "ROUTE",
     .section = "route",
+    .step = 5,
     .purpose = "step 5: outgoing mail goes through the smarthost with its "
 	       "recipient unchanged",
     .synopsis = "-H ADDR [-p PORT] -r ADDR --pop3 HOST[:PORT] -u USER "

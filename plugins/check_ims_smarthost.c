@@ -69,6 +69,7 @@ static const struct plugin_info info = {
     .name = "check_ims_smarthost",
     .label = "SMARTHOST",
     .section = "smarthost",
+    .step = 2,
     .purpose = "step 2: the ISP's relay takes our mail; the ISP's DNS "
 	       "answers",
     .synopsis = "-H ADDR [-p PORT] -D DOMAIN [-e NAME] [-f ADDR] [-r ADDR] "

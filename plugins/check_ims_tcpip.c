@@ -82,6 +82,7 @@ static const struct plugin_info info = {
     .name = "check_ims_tcpip",
     .label = "TCPIP",
     .section = "tcpip",
+    .step = 6,
     .purpose = "step 6: host name, domain, DNS servers in search order",
     .synopsis = "[-n NAME] [-D DOMAIN] [-s IP]... [--resolv-conf FILE] "
 		"[-a IP] [--smtp HOST[:PORT]] [-t SEC[:STATE]] [-w RANGE] "
