@@ -4,6 +4,7 @@
 #   make check      install what is missing, build, run every test
 #   make demo       build, start the lab, run the plugins against it
 #   make bench      compare with what users would use instead
+#   make fuzz       libFuzzer on every parser, FUZZ_SECONDS each (clang)
 #   make install    PREFIX, DESTDIR, PLUGINDIR as usual
 #   SANITIZE=1      build with ASan and UBSan (make check SANITIZE=1)
 
@@ -39,6 +40,9 @@ LIB_SRC  = $(wildcard common/*.c)
 LIB_OBJ  = $(LIB_SRC:.c=.o)
 PLUGINS  = $(patsubst %.c,%,$(wildcard plugins/check_*.c))
 UNITS    = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
+FUZZ     = $(patsubst %.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+REPLAYS  = $(FUZZ:%=%-replay)
+FUZZ_SECONDS ?= 60
 MAN1     = $(wildcard man/*.1)
 MAN5     = $(wildcard man/*.5)
 SYSCONFDIR ?= /etc
@@ -68,6 +72,13 @@ tests/unit/test_%: tests/unit/test_%.o $(LIB)
 tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
 
+# Fuzz targets replay their corpus in make check, without libFuzzer.
+tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/fuzz -MMD -MP -c -o $@ $<
+
+tests/fuzz/%-replay: tests/fuzz/%.o tests/fuzz/replay.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
 deps:
 	@scripts/deps
 
@@ -75,7 +86,10 @@ check: deps
 	$(MAKE) all units
 	tests/run $(BUILD)
 
-units: $(UNITS)
+units: $(UNITS) $(REPLAYS)
+
+fuzz: deps
+	tests/fuzz/run $(BUILD) $(FUZZ_SECONDS)
 
 demo: deps
 	$(MAKE) all
@@ -87,7 +101,7 @@ bench: deps
 
 format:
 	clang-format -i common/*.[ch] plugins/*.c tests/unit/*.[ch] \
-		tests/bench/*.c
+		tests/bench/*.c tests/fuzz/*.[ch]
 
 install: all
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
@@ -106,11 +120,13 @@ uninstall:
 
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
-		tests/unit/*.d $(LIB) $(PLUGINS) $(UNITS)
+		tests/unit/*.d tests/fuzz/*.o tests/fuzz/*.d $(LIB) $(PLUGINS) \
+		$(UNITS) $(REPLAYS)
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all check units demo bench deps format install uninstall clean FORCE
+.PHONY: all check units fuzz demo bench deps format install uninstall clean \
+	FORCE
 .SECONDARY: $(LIB_OBJ)
 
--include $(wildcard common/*.d plugins/*.d tests/unit/*.d)
+-include $(wildcard common/*.d plugins/*.d tests/unit/*.d tests/fuzz/*.d)

@@ -1,0 +1,12 @@
+/* fuzz_resolvconf.c - resolv.conf as check_ims_tcpip reads it. */
+#include "fuzz.h"
+#include "resolvconf.h"
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct resolvconf rc;
+
+	resolvconf_parse(&rc, (const char *)data, size);
+	return 0;
+}
