@@ -120,19 +120,20 @@ static void
 judge_names(struct run *run)
 {
 	const struct step_tcpip_conf *conf = run->conf;
-	const char *dot = strchr(run->kernel, '.');
+	const char *dot = strchr(run->kernel, '.'), *have;
 
 	if (run->kernel[0] == '\0') {
 		result_problem(run->r, STATE_CRITICAL, "no host name");
 		return;
 	}
-	if (conf->hostname != NULL &&
-	    !name_eq(conf->hostname,
-		     strchr(conf->hostname, '.') ? run->fqdn : run->host))
-		result_problem(
-		    run->r, STATE_CRITICAL, "host name is %s, not %s",
-		    strchr(conf->hostname, '.') ? run->fqdn : run->host,
-		    conf->hostname);
+	/* A dotted -n is compared with the FQDN, or the kernel's name. */
+	have = conf->hostname == NULL	      ? NULL
+	       : !strchr(conf->hostname, '.') ? run->host
+	       : run->fqdn[0] != '\0'	      ? run->fqdn
+					      : run->kernel;
+	if (have != NULL && !name_eq(conf->hostname, have))
+		result_problem(run->r, STATE_CRITICAL,
+			       "host name is %s, not %s", have, conf->hostname);
 	if (run->domain[0] == '\0') {
 		result_problem(run->r, STATE_CRITICAL,
 			       "no domain: %s%s%sthe host name %s has no dot",
