@@ -35,6 +35,12 @@ ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 LDFLAGS    += -fsanitize=address,undefined
 endif
 
+# The agent: net-snmp's agent library, linked dynamically (Debian's).
+AGENT      = agent/imscheck-agent
+AGENT_OBJ  = $(patsubst %.c,%.o,$(wildcard agent/*.c))
+AGENT_CORE = $(filter-out agent/mib.o agent/imscheck-agent.o,$(AGENT_OBJ))
+SNMP_LIBS  = $(shell pkg-config --libs netsnmp-agent)
+
 LIB      = common/libimscheck.a
 LIB_SRC  = $(wildcard common/*.c)
 LIB_OBJ  = $(LIB_SRC:.c=.o)
@@ -47,7 +53,7 @@ MAN1     = $(wildcard man/*.1)
 MAN5     = $(wildcard man/*.5)
 SYSCONFDIR ?= /etc
 
-all: $(LIB) $(PLUGINS)
+all: $(LIB) $(PLUGINS) $(AGENT)
 
 # Objects depend on the flags they were built with, so SANITIZE=1 and back
 # rebuild everything instead of mixing the two.
@@ -65,6 +71,18 @@ $(LIB): $(LIB_OBJ)
 
 plugins/check_%: plugins/check_%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
+
+$(AGENT): $(AGENT_OBJ) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(AGENT_OBJ) $(LIB) $(LIBS) \
+		$(SNMP_LIBS)
+
+agent/%.o: agent/%.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -DPLUGINDIR='"$(PLUGINDIR)"' \
+		-MMD -MP -c -o $@ $<
+
+# The agent's unit tests link its model without net-snmp.
+tests/unit/test_agent: tests/unit/test_agent.o $(AGENT_CORE) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 tests/unit/test_%: tests/unit/test_%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
@@ -100,7 +118,7 @@ bench: deps
 	tests/bench/run $(BUILD)
 
 format:
-	clang-format -i common/*.[ch] plugins/*.c tests/unit/*.[ch] \
+	clang-format -i common/*.[ch] plugins/*.c agent/*.[ch] tests/unit/*.[ch] \
 		tests/bench/*.c tests/fuzz/*.[ch]
 
 install: all
@@ -119,7 +137,8 @@ uninstall:
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
 
 clean:
-	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
+	rm -f common/*.o common/*.d plugins/*.o plugins/*.d agent/*.o agent/*.d \
+		$(AGENT) tests/unit/*.o \
 		tests/unit/*.d tests/fuzz/*.o tests/fuzz/*.d $(LIB) $(PLUGINS) \
 		$(UNITS) $(REPLAYS)
 	rm -rf $(BUILD)
@@ -127,6 +146,7 @@ clean:
 FORCE:
 .PHONY: all check units fuzz demo bench deps format install uninstall clean \
 	FORCE
-.SECONDARY: $(LIB_OBJ)
+.SECONDARY: $(LIB_OBJ) $(AGENT_OBJ)
 
--include $(wildcard common/*.d plugins/*.d tests/unit/*.d tests/fuzz/*.d)
+-include $(wildcard common/*.d plugins/*.d agent/*.d tests/unit/*.d \
+	tests/fuzz/*.d)

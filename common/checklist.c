@@ -8,24 +8,21 @@
  * steps stay exactly what Nagios would see when running them one by one.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <libgen.h>
 #include <limits.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "diag.h"
 #include "checklist.h"
+#include "child.h"
 #include "nagios.h"
 #include "profile.h"
 
-#define OUTPUT_MAX (64 * 1024) /* of one step's output */
-#define MARGIN_S   0.3	       /* a step must end this much before us */
+#define MARGIN_S 0.3 /* a step must end this much before us */
 
 struct step {
 	int number;
@@ -64,14 +61,9 @@ static const struct step steps[CHECKLIST_STEPS] = {
 };
 
 /* One step running as a child process. */
-struct child {
+struct run {
 	const struct step *step;
-	pid_t pid;
-	int fd; /* its stdout, -1 once read to the end */
-	struct buf out;
-	int status; /* the plugin's exit status, or -1 */
-	bool killed;
-	char error[160];
+	struct child child;
 };
 
 int
@@ -112,19 +104,14 @@ plugin_dir(char *out, size_t size)
 }
 
 static void
-start(struct child *c, const char *dir, const char *profile, double seconds,
+start(struct run *run, const char *dir, const char *profile, double seconds,
       const struct plugin *p)
 {
 	char path[PATH_MAX], name[64], timeout[48];
 	char *argv[8];
-	int fds[2], argc = 0;
+	int argc = 0;
 
-	snprintf(name, sizeof(name), "check_ims_%s", c->step->section);
-	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
-	    (int)sizeof(path)) {
-		snprintf(c->error, sizeof(c->error), "plugin path too long");
-		return;
-	}
+	snprintf(name, sizeof(name), "check_ims_%s", run->step->section);
 	snprintf(timeout, sizeof(timeout), "%.3f:%s", seconds,
 		 state_name(p->timeout_state));
 	argv[argc++] = name;
@@ -135,117 +122,78 @@ start(struct child *c, const char *dir, const char *profile, double seconds,
 	if (p->verbose > 0)
 		argv[argc++] = (char *)(p->verbose >= 3 ? "-vvv" : "-v");
 	argv[argc] = NULL;
-	c->fd = -1;
-	c->status = -1;
-	buf_init(&c->out, OUTPUT_MAX);
-	if (pipe(fds) == -1 || fcntl(fds[0], F_SETFD, FD_CLOEXEC) == -1) {
-		snprintf(c->error, sizeof(c->error), "pipe: %s",
-			 strerror(errno));
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path)) {
+		memset(&run->child, 0, sizeof(run->child));
+		run->child.fd = -1;
+		snprintf(run->child.error, sizeof(run->child.error),
+			 "plugin path too long");
 		return;
 	}
-	if ((c->pid = fork()) == -1) {
-		snprintf(c->error, sizeof(c->error), "fork: %s",
-			 strerror(errno));
-		close(fds[0]);
-		close(fds[1]);
-		return;
-	}
-	if (c->pid == 0) {
-		int null = open("/dev/null", O_RDWR);
-
-		dup2(null, STDIN_FILENO);
-		dup2(fds[1], STDOUT_FILENO);
-		dup2(null, STDERR_FILENO);
-		execv(path, argv);
-		dprintf(STDOUT_FILENO, "%s UNKNOWN - cannot run %s: %s\n", name,
-			path, strerror(errno));
-		_exit(STATE_UNKNOWN);
-	}
-	close(fds[1]);
-	c->fd = fds[0];
+	child_start(&run->child, path, argv);
 }
 
 /* Read every child's output until all are done or the deadline passes. */
 static void
-collect(struct child *c, size_t n, const struct plugin *p)
+collect(struct run *runs, size_t n, const struct plugin *p)
 {
 	struct pollfd pfd[CHECKLIST_STEPS];
+	struct child *reading[CHECKLIST_STEPS];
 	size_t open_fds;
 
 	for (;;) {
 		open_fds = 0;
 		for (size_t i = 0; i < n; i++)
-			if (c[i].fd != -1)
-				pfd[open_fds++] =
-				    (struct pollfd){c[i].fd, POLLIN, 0};
+			if (runs[i].child.fd != -1) {
+				reading[open_fds] = &runs[i].child;
+				pfd[open_fds++] = (struct pollfd){
+				    runs[i].child.fd, POLLIN, 0};
+			}
 		if (open_fds == 0 || plugin_timed_out(p))
 			break;
 		if (poll(pfd, open_fds, deadline_poll_ms(&p->deadline)) < 0 &&
 		    errno != EINTR)
 			break;
-		for (size_t i = 0, k = 0; i < n; i++) {
-			char chunk[4096];
-			ssize_t got;
-
-			if (c[i].fd == -1)
-				continue;
-			if (pfd[k++].revents == 0)
-				continue;
-			got = read(c[i].fd, chunk, sizeof(chunk));
-			if (got > 0) {
-				buf_append_cut(&c[i].out, chunk, (size_t)got);
-			} else if (got == 0 || errno != EINTR) {
-				close(c[i].fd);
-				c[i].fd = -1;
-			}
-		}
+		for (size_t k = 0; k < open_fds; k++)
+			if (pfd[k].revents != 0)
+				child_read(reading[k]);
 	}
 	for (size_t i = 0; i < n; i++) {
-		int status;
-
-		if (c[i].fd != -1) { /* still running at our deadline */
-			kill(c[i].pid, SIGKILL);
-			c[i].killed = true;
-			close(c[i].fd);
-		}
-		if (c[i].pid > 0 && waitpid(c[i].pid, &status, 0) > 0 &&
-		    WIFEXITED(status))
-			c[i].status = WEXITSTATUS(status);
+		if (runs[i].child.fd != -1) /* still running at our deadline */
+			child_kill(&runs[i].child);
+		child_reap(&runs[i].child, true);
 	}
 }
 
 /* One step's result into the checklist's, in checklist order. */
 static bool
-report(const struct child *c, const struct checklist_conf *conf,
+report(const struct run *run, const struct checklist_conf *conf,
        const struct plugin *p, struct result *r)
 {
 	struct result step;
 	struct buf text = BUF_INIT(RESULT_SUMMARY_MAX);
 	char label[PERF_LABEL_MAX];
-	int n = c->step->number;
+	int n = run->step->number;
 	bool failing;
 
-	result_init(&step, c->step->section);
-	if (c->killed)
+	result_init(&step, run->step->section);
+	if (run->child.killed)
 		result_fail(&step, p->timeout_state,
 			    "did not end before the deadline");
-	else if (c->error[0] != '\0')
-		result_fail(&step, STATE_UNKNOWN, "%s", c->error);
 	else
-		nagios_parse(c->out.data ? c->out.data : "", c->out.len,
-			     c->status, &step);
+		child_result(&run->child, STATE_UNKNOWN, &step);
 	result_status_text(&step, &text);
 	failing = step.state != STATE_OK;
 	if (failing)
 		result_problem(r, step.state, "step %d %s: %s", n,
-			       c->step->section, buf_str(&text));
+			       run->step->section, buf_str(&text));
 	else
-		result_line(r, STATE_OK, "step %d %s: %s", n, c->step->section,
-			    buf_str(&text));
+		result_line(r, STATE_OK, "step %d %s: %s", n,
+			    run->step->section, buf_str(&text));
 	for (size_t i = 0; p->verbose > 0 && i < step.nlines; i++)
 		result_line(r, step.lines[i].state, "  %s", step.lines[i].text);
 	if (failing && conf->advice)
-		result_line(r, step.state, "  advice: %s", c->step->advice);
+		result_line(r, step.state, "  advice: %s", run->step->advice);
 	for (size_t i = 0; i < step.nperf; i++) {
 		struct perf *pf = &step.perf[i];
 		struct range w = {0}, cr = {0};
@@ -265,7 +213,7 @@ void
 checklist_run(const struct checklist_conf *conf, const struct plugin *p,
 	      struct result *r)
 {
-	struct child c[CHECKLIST_STEPS];
+	struct run runs[CHECKLIST_STEPS];
 	char dir[PATH_MAX], err[512];
 	struct profile prof;
 	size_t n = 0, failing = 0;
@@ -277,13 +225,13 @@ checklist_run(const struct checklist_conf *conf, const struct plugin *p,
 		return;
 	}
 	plugin_dir(dir, sizeof(dir));
-	memset(c, 0, sizeof(c));
+	memset(runs, 0, sizeof(runs));
 	for (size_t i = 0; i < CHECKLIST_STEPS; i++) {
 		if (profile_get(&prof, steps[i].section) == NULL ||
 		    (conf->some && !conf->only[steps[i].number]))
 			continue;
-		c[n].step = &steps[i];
-		start(&c[n++], dir, p->config, seconds > 0.1 ? seconds : 0.1,
+		runs[n].step = &steps[i];
+		start(&runs[n++], dir, p->config, seconds > 0.1 ? seconds : 0.1,
 		      p);
 	}
 	profile_free(&prof);
@@ -293,10 +241,10 @@ checklist_run(const struct checklist_conf *conf, const struct plugin *p,
 			    "for");
 		return;
 	}
-	collect(c, n, p);
+	collect(runs, n, p);
 	for (size_t i = 0; i < n; i++) {
-		failing += report(&c[i], conf, p, r);
-		buf_free(&c[i].out);
+		failing += report(&runs[i], conf, p, r);
+		child_free(&runs[i].child);
 	}
 	if (failing > 0)
 		result_subject(r, "%zu of %zu steps failing", failing, n);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,16 @@ spool_valid_id(const char *id)
 	       id[0] != '.';
 }
 
+/* A status line's label: "DNS", "IMS", "SMARTHOST", ... */
+static bool
+valid_label(const char *label)
+{
+	size_t n = strlen(label);
+
+	return n > 0 && n < SPOOL_LABEL_MAX &&
+	       strspn(label, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-") == n;
+}
+
 static int
 write_record(FILE *fp, const char *id, int step, const struct result *r,
 	     double start, double duration)
@@ -35,11 +46,13 @@ write_record(FILE *fp, const char *id, int step, const struct result *r,
 	char item[512];
 
 	result_status_text(r, &text);
+	fprintf(fp, "%s\nid: %s\n", SPOOL_MAGIC, id);
+	if (r->label != NULL && valid_label(r->label))
+		fprintf(fp, "label: %s\n", r->label);
 	fprintf(fp,
-		"%s\nid: %s\nstep: %d\nstate: %d\nstart: %.6f\n"
+		"step: %d\nstate: %d\nstart: %.6f\n"
 		"duration: %.6f\nstatus: %s\n",
-		SPOOL_MAGIC, id, step, (int)r->state, start, duration,
-		buf_str(&text));
+		step, (int)r->state, start, duration, buf_str(&text));
 	buf_free(&text);
 	for (size_t i = 0; i < r->nperf; i++) {
 		result_perf_text(&r->perf[i], item, sizeof(item));
@@ -117,6 +130,10 @@ parse_line(struct spool_record *rec, const char *key, const char *value,
 		if (!spool_valid_id(value))
 			return -1;
 		snprintf(rec->id, sizeof(rec->id), "%s", value);
+	} else if (strcmp(key, "label") == 0) {
+		if (!valid_label(value))
+			return -1;
+		snprintf(rec->label, sizeof(rec->label), "%s", value);
 	} else if (strcmp(key, "step") == 0) {
 		if (parse_double(value, &d) == -1 || d < 0 || d > 6 ||
 		    d != (int)d)

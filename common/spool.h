@@ -17,10 +17,12 @@
 
 #define SPOOL_ID_MAX	 64
 #define SPOOL_RECORD_MAX (64 * 1024)
+#define SPOOL_LABEL_MAX	 16
 
 struct spool_record {
 	char id[SPOOL_ID_MAX];
-	int step; /* 1..6, 0 for none */
+	char label[SPOOL_LABEL_MAX]; /* the status line's first word, or "" */
+	int step;		     /* 1..6, 0 for none */
 	enum state state;
 	double start;	      /* Unix seconds */
 	double duration;      /* seconds */

@@ -1,0 +1,164 @@
+/*
+ * spooldir.c - the results that Nagios or Icinga had the plugins write to
+ * the spool (--spool DIR): one record per check id, replaced atomically.
+ * A scan reads only the records that changed (inode, mtime and size), so
+ * that thousands of records cost a stat each.  A record that does not
+ * parse is logged once and skipped; its row keeps the last good result.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "agent.h"
+
+static int64_t
+mtime_ns(const struct stat *st)
+{
+	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+}
+
+static bool
+unchanged(const struct check *c, const struct stat *st)
+{
+	return c->ino == st->st_ino && c->mtime_ns == mtime_ns(st) &&
+	       c->size == st->st_size;
+}
+
+/* Read a record of at most SPOOL_RECORD_MAX bytes. */
+static int
+slurp(int dfd, const char *name, char *text, size_t *len, char *err,
+      size_t errlen)
+{
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t got;
+
+	*len = 0;
+	if (fd == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	while ((got = read(fd, text + *len, SPOOL_RECORD_MAX + 1 - *len)) > 0)
+		*len += (size_t)got;
+	close(fd);
+	if (got == -1) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* A record, which must be the one of the file's name. */
+static int
+parse(const char *text, size_t len, const char *name, struct spool_record *rec,
+      char *err, size_t errlen)
+{
+	if (spool_parse(text, len, rec, err, errlen) == -1)
+		return -1;
+	if (strcmp(rec->id, name) != 0) {
+		snprintf(err, errlen, "its id is '%s'", rec->id);
+		result_free(&rec->result);
+		return -1;
+	}
+	return 0;
+}
+
+/* Load one changed record into its row (made if needed). */
+static void
+load(struct table *t, int dfd, const char *name, const struct stat *st,
+     char *text, notify_fn notify)
+{
+	struct check *c = table_find(t, name);
+	struct spool_record rec;
+	char err[256], line[CHECK_OUTPUT_MAX];
+	struct buf status = BUF_INIT(RESULT_SUMMARY_MAX);
+	size_t len;
+
+	if (c != NULL && (c->source != SOURCE_SPOOL || unchanged(c, st))) {
+		c->seen = true;
+		return;
+	}
+	if (slurp(dfd, name, text, &len, err, sizeof(err)) == -1 ||
+	    parse(text, len, name, &rec, err, sizeof(err)) == -1) {
+		if (c != NULL) { /* keep the last good result */
+			c->seen = true;
+			if (c->bad_logged && unchanged(c, st))
+				return;
+		}
+		agent_log(LOG_WARNING, "spool record %s: %s; skipped", name,
+			  err);
+		if (c != NULL) {
+			c->bad_logged = true;
+			c->ino = st->st_ino;
+			c->mtime_ns = mtime_ns(st);
+			c->size = st->st_size;
+		}
+		return;
+	}
+	if (c == NULL && (c = table_add(t, name, SOURCE_SPOOL)) == NULL) {
+		agent_log(LOG_ERR, "spool record %s: out of memory", name);
+		result_free(&rec.result);
+		return;
+	}
+	c->seen = true;
+	c->bad_logged = false;
+	c->ino = st->st_ino;
+	c->mtime_ns = mtime_ns(st);
+	c->size = st->st_size;
+	c->step = rec.step;
+	result_status_text(&rec.result, &status);
+	snprintf(line, sizeof(line), "%s%s%s - %s", rec.label,
+		 rec.label[0] ? " " : "", state_name(rec.result.state),
+		 buf_str(&status));
+	buf_free(&status);
+	if (check_record(c, &rec.result, line, rec.start, rec.duration) &&
+	    notify != NULL)
+		notify(c);
+	result_free(&rec.result);
+}
+
+void
+spool_scan(struct table *t, const char *dir, notify_fn notify)
+{
+	static bool warned;
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char *text;
+
+	if (d == NULL) {
+		if (!warned)
+			agent_log(LOG_WARNING, "spool %s: %s", dir,
+				  strerror(errno));
+		warned = true;
+		return;
+	}
+	warned = false;
+	if ((text = malloc(SPOOL_RECORD_MAX + 2)) == NULL) {
+		closedir(d);
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		t->rows[i]->seen = false;
+	while ((e = readdir(d)) != NULL) {
+		struct stat st;
+
+		/* Temporary files begin with a dot; only ids are records. */
+		if (!spool_valid_id(e->d_name) ||
+		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
+			-1 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		load(t, dirfd(d), e->d_name, &st, text, notify);
+	}
+	free(text);
+	closedir(d);
+	/* A record that went takes its row with it. */
+	for (size_t i = t->n; i-- > 0;)
+		if (t->rows[i]->source == SOURCE_SPOOL && !t->rows[i]->seen)
+			table_remove(t, i);
+}
