@@ -88,7 +88,7 @@ tests/unit/test_%: tests/unit/test_%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 
 tests/unit/%.o: tests/unit/%.c $(FLAGS_STAMP)
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit -MMD -MP -c -o $@ $<
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Itests/unit -Iagent -MMD -MP -c -o $@ $<
 
 # Fuzz targets replay their corpus in make check, without libFuzzer.
 tests/fuzz/%.o: tests/fuzz/%.c $(FLAGS_STAMP)
