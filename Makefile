@@ -103,6 +103,10 @@ format:
 	clang-format -i common/*.[ch] plugins/*.c tests/unit/*.[ch] \
 		tests/bench/*.c tests/fuzz/*.[ch]
 
+SBINDIR ?= $(PREFIX)/sbin
+MIBDIR  ?= $(PREFIX)/share/snmp/mibs
+MAN8     = $(wildcard man/*.8)
+
 install: all
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/imscheck
@@ -112,11 +116,22 @@ install: all
 	@# the sample profile, never over a profile that is there already
 	test -e $(DESTDIR)$(SYSCONFDIR)/imscheck/imscheck.conf || \
 		install -m 640 etc/imscheck.conf $(DESTDIR)$(SYSCONFDIR)/imscheck
+	@# the agent (once agent/imscheck-agent is built), its page and MIB
+	if [ -e agent/imscheck-agent ]; then \
+		install -d $(DESTDIR)$(SBINDIR) && \
+		install -m 755 agent/imscheck-agent $(DESTDIR)$(SBINDIR); fi
+	install -d $(DESTDIR)$(MIBDIR)
+	install -m 644 agent/IMSCHECK-MIB.txt $(DESTDIR)$(MIBDIR)
+	$(if $(MAN8),install -d $(DESTDIR)$(MANDIR)/man8)
+	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(DESTDIR)$(SBINDIR)/imscheck-agent \
+		$(DESTDIR)$(MIBDIR)/IMSCHECK-MIB.txt
 
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
