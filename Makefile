@@ -133,6 +133,15 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/imscheck-agent \
 		$(DESTDIR)$(MIBDIR)/IMSCHECK-MIB.txt
 
+# Debian packages (debian/), built by dpkg-buildpackage from a copy of the
+# tree in $(BUILD)/deb, where the .deb and .changes files land too; then
+# tests/deb/check runs lintian on them and, as root, installs, tests,
+# removes and purges them on this machine.
+deb:
+	@scripts/deps deb
+	scripts/build-deb $(BUILD)/deb
+	tests/deb/check $(BUILD)/deb
+
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d tests/unit/*.o \
 		tests/unit/*.d tests/fuzz/*.o tests/fuzz/*.d $(LIB) $(PLUGINS) \
@@ -141,7 +150,7 @@ clean:
 
 FORCE:
 .PHONY: all check units fuzz demo bench deps format install uninstall clean \
-	FORCE
+	deb FORCE
 .SECONDARY: $(LIB_OBJ)
 
 -include $(wildcard common/*.d plugins/*.d tests/unit/*.d tests/fuzz/*.d)
