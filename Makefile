@@ -121,6 +121,10 @@ format:
 	clang-format -i common/*.[ch] plugins/*.c agent/*.[ch] tests/unit/*.[ch] \
 		tests/bench/*.c tests/fuzz/*.[ch]
 
+SBINDIR ?= $(PREFIX)/sbin
+MIBDIR  ?= $(PREFIX)/share/snmp/mibs
+MAN8     = $(wildcard man/*.8)
+
 install: all
 	install -d $(DESTDIR)$(PLUGINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(SYSCONFDIR)/imscheck
@@ -130,11 +134,31 @@ install: all
 	@# the sample profile, never over a profile that is there already
 	test -e $(DESTDIR)$(SYSCONFDIR)/imscheck/imscheck.conf || \
 		install -m 640 etc/imscheck.conf $(DESTDIR)$(SYSCONFDIR)/imscheck
+	@# the agent (once agent/imscheck-agent is built), its page and MIB
+	if [ -e agent/imscheck-agent ]; then \
+		install -d $(DESTDIR)$(SBINDIR) && \
+		install -m 755 agent/imscheck-agent $(DESTDIR)$(SBINDIR); fi
+	install -d $(DESTDIR)$(MIBDIR)
+	install -m 644 agent/IMSCHECK-MIB.txt $(DESTDIR)$(MIBDIR)
+	$(if $(MAN8),install -d $(DESTDIR)$(MANDIR)/man8)
+	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man1/,$(notdir $(MAN1)))
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man5/,$(notdir $(MAN5)))
+	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(notdir $(MAN8)))
+	rm -f $(DESTDIR)$(SBINDIR)/imscheck-agent \
+		$(DESTDIR)$(MIBDIR)/IMSCHECK-MIB.txt
+
+# Debian packages (debian/), built by dpkg-buildpackage from a copy of the
+# tree in $(BUILD)/deb, where the .deb and .changes files land too; then
+# tests/deb/check runs lintian on them and, as root, installs, tests,
+# removes and purges them on this machine.
+deb:
+	@scripts/deps deb
+	scripts/build-deb $(BUILD)/deb
+	tests/deb/check $(BUILD)/deb
 
 clean:
 	rm -f common/*.o common/*.d plugins/*.o plugins/*.d agent/*.o agent/*.d \
@@ -145,7 +169,7 @@ clean:
 
 FORCE:
 .PHONY: all check units fuzz demo bench deps format install uninstall clean \
-	FORCE
+	deb FORCE
 .SECONDARY: $(LIB_OBJ) $(AGENT_OBJ)
 
 -include $(wildcard common/*.d plugins/*.d agent/*.d tests/unit/*.d \
