@@ -83,7 +83,8 @@ struct check {
 
 	/* The schedule: its configuration and the run in progress. */
 	const struct sched_conf *sched;
-	double due; /* monotonic seconds */
+	bool configured; /* in the profile being synced */
+	double due;	 /* monotonic seconds */
 	bool running;
 	struct child child;
 	double started_mono;
@@ -99,13 +100,27 @@ struct check {
 
 struct idmap;
 
-/* The rows, sorted by index, and the index each id has ever had. */
+/* A spool record that did not parse, remembered so it is logged once. */
+struct bad_record {
+	struct bad_record *next;
+	ino_t ino;
+	int64_t mtime_ns;
+	off_t size;
+	bool seen; /* in the latest scan */
+	char name[SPOOL_ID_MAX];
+};
+
+/*
+ * The rows, sorted by index, the index each id has ever had, and the spool
+ * records that did not parse and have no row (logged once each).
+ */
 struct table {
 	struct check **rows;
 	size_t n;
 	size_t cap;
 	uint32_t next_index;
 	struct idmap *ids;
+	struct bad_record *bad;
 };
 
 void table_init(struct table *t);

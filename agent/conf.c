@@ -201,6 +201,48 @@ check(const struct profile *p, const config_setting_t *s,
 }
 
 static int
+by_id(const void *a, const void *b)
+{
+	const struct sched_conf *x = *(const struct sched_conf *const *)a;
+	const struct sched_conf *y = *(const struct sched_conf *const *)b;
+	int cmp = strcmp(x->id, y->id);
+
+	/* Equal ids in the order of the profile: the second one is named. */
+	return cmp != 0 ? cmp : (x < y ? -1 : x > y);
+}
+
+/* Ids are unique: sorted, so that 10,000 checks cost no quadratic time. */
+static int
+unique_ids(const struct profile *p, const config_setting_t *list,
+	   const struct agent_conf *conf, char *err, size_t errlen)
+{
+	const struct sched_conf **sorted;
+	char where[512];
+	int rc = 0;
+
+	if (conf->nchecks < 2)
+		return 0;
+	if ((sorted = calloc(conf->nchecks, sizeof(*sorted))) == NULL)
+		return errorf(err, errlen, "out of memory");
+	for (size_t i = 0; i < conf->nchecks; i++)
+		sorted[i] = &conf->checks[i];
+	qsort(sorted, conf->nchecks, sizeof(*sorted), by_id);
+	for (size_t i = 1; i < conf->nchecks && rc == 0; i++)
+		if (strcmp(sorted[i - 1]->id, sorted[i]->id) == 0) {
+			profile_where(
+			    p,
+			    config_setting_get_elem(
+				list, (unsigned)(sorted[i] - conf->checks)),
+			    where, sizeof(where));
+			rc = errorf(err, errlen,
+				    "%s: check id '%s' is used twice", where,
+				    sorted[i]->id);
+		}
+	free(sorted);
+	return rc;
+}
+
+static int
 checks(const struct profile *p, const config_setting_t *agent,
        struct agent_conf *conf, char *err, size_t errlen)
 {
@@ -228,15 +270,8 @@ checks(const struct profile *p, const config_setting_t *agent,
 			return -1;
 		}
 		conf->nchecks = (size_t)i + 1;
-		for (int j = 0; j < i; j++)
-			if (strcmp(conf->checks[j].id, conf->checks[i].id) ==
-			    0) {
-				profile_where(p, s, where, sizeof(where));
-				return errorf(err, errlen,
-					      "%s: check id '%s' is used twice",
-					      where, conf->checks[i].id);
-			}
 	}
+	return unique_ids(p, list, conf, err, errlen);
 	return 0;
 }
 

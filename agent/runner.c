@@ -75,20 +75,6 @@ runner_sync(struct runner *run, struct table *t, const struct agent_conf *conf)
 	double now = mono_now();
 	struct check **slots;
 
-	/* Rows of checks no longer configured go, running or not. */
-	for (size_t i = t->n; i-- > 0;) {
-		struct check *c = t->rows[i];
-		bool kept = false;
-
-		if (c->source != SOURCE_SCHEDULE)
-			continue;
-		for (size_t k = 0; !kept && k < conf->nchecks; k++)
-			kept = strcmp(conf->checks[k].id, c->id) == 0;
-		if (!kept) {
-			stop(run, c);
-			table_remove(t, i);
-		}
-	}
 	for (size_t k = 0; k < conf->nchecks; k++) {
 		const struct sched_conf *sc = &conf->checks[k];
 		struct check *c = table_find(t, sc->id);
@@ -115,6 +101,18 @@ runner_sync(struct runner *run, struct table *t, const struct agent_conf *conf)
 		}
 		c->sched = sc;
 		c->step = sc->step;
+		c->configured = true;
+	}
+	/* Rows of checks no longer configured go, running or not. */
+	for (size_t i = t->n; i-- > 0;) {
+		struct check *c = t->rows[i];
+
+		if (c->source == SOURCE_SCHEDULE && !c->configured) {
+			stop(run, c);
+			table_remove(t, i);
+		} else {
+			c->configured = false;
+		}
 	}
 	/* A smaller concurrency lets the running ones end. */
 	slots = realloc(run->running,

@@ -68,7 +68,67 @@ parse(const char *text, size_t len, const char *name, struct spool_record *rec,
 	return 0;
 }
 
-/* Load one changed record into its row (made if needed). */
+/* The record's signature: a file replaced or rewritten has another. */
+static void
+sign(ino_t *ino, int64_t *mtime, off_t *size, const struct stat *st)
+{
+	*ino = st->st_ino;
+	*mtime = mtime_ns(st);
+	*size = st->st_size;
+}
+
+/* Whether this version of the record was refused already. */
+static bool
+known_bad(struct table *t, const char *name, const struct stat *st)
+{
+	for (struct bad_record *b = t->bad; b; b = b->next)
+		if (strcmp(b->name, name) == 0) {
+			b->seen = true;
+			return b->ino == st->st_ino &&
+			       b->mtime_ns == mtime_ns(st) &&
+			       b->size == st->st_size;
+		}
+	return false;
+}
+
+static void
+remember_bad(struct table *t, const char *name, const struct stat *st)
+{
+	struct bad_record *b;
+
+	for (b = t->bad; b && strcmp(b->name, name) != 0; b = b->next)
+		;
+	if (b == NULL && (b = calloc(1, sizeof(*b))) != NULL) {
+		snprintf(b->name, sizeof(b->name), "%.63s", name);
+		b->next = t->bad;
+		t->bad = b;
+	}
+	if (b != NULL) {
+		sign(&b->ino, &b->mtime_ns, &b->size, st);
+		b->seen = true;
+	}
+}
+
+/* Drop what is known of records that went or parse now. */
+static void
+prune_bad(struct table *t, bool all_unseen, const char *name)
+{
+	for (struct bad_record **p = &t->bad, *b; (b = *p) != NULL;) {
+		if ((all_unseen && !b->seen) ||
+		    (name != NULL && strcmp(b->name, name) == 0)) {
+			*p = b->next;
+			free(b);
+			continue;
+		}
+		b->seen = all_unseen ? false : b->seen;
+		p = &b->next;
+	}
+}
+
+/*
+ * Load one record into its row (made if needed), unless it is the version
+ * the row shows already or one that was refused before.
+ */
 static void
 load(struct table *t, int dfd, const char *name, const struct stat *st,
      char *text, notify_fn notify)
@@ -83,33 +143,25 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 		c->seen = true;
 		return;
 	}
+	if (c != NULL)
+		c->seen = true; /* a bad record keeps the last good result */
+	if (known_bad(t, name, st))
+		return;
 	if (slurp(dfd, name, text, &len, err, sizeof(err)) == -1 ||
 	    parse(text, len, name, &rec, err, sizeof(err)) == -1) {
-		if (c != NULL) { /* keep the last good result */
-			c->seen = true;
-			if (c->bad_logged && unchanged(c, st))
-				return;
-		}
 		agent_log(LOG_WARNING, "spool record %s: %s; skipped", name,
 			  err);
-		if (c != NULL) {
-			c->bad_logged = true;
-			c->ino = st->st_ino;
-			c->mtime_ns = mtime_ns(st);
-			c->size = st->st_size;
-		}
+		remember_bad(t, name, st);
 		return;
 	}
+	prune_bad(t, false, name);
 	if (c == NULL && (c = table_add(t, name, SOURCE_SPOOL)) == NULL) {
 		agent_log(LOG_ERR, "spool record %s: out of memory", name);
 		result_free(&rec.result);
 		return;
 	}
 	c->seen = true;
-	c->bad_logged = false;
-	c->ino = st->st_ino;
-	c->mtime_ns = mtime_ns(st);
-	c->size = st->st_size;
+	sign(&c->ino, &c->mtime_ns, &c->size, st);
 	c->step = rec.step;
 	result_status_text(&rec.result, &status);
 	snprintf(line, sizeof(line), "%s%s%s - %s", rec.label,
@@ -157,6 +209,7 @@ spool_scan(struct table *t, const char *dir, notify_fn notify)
 	}
 	free(text);
 	closedir(d);
+	prune_bad(t, true, NULL);
 	/* A record that went takes its row with it. */
 	for (size_t i = t->n; i-- > 0;)
 		if (t->rows[i]->source == SOURCE_SPOOL && !t->rows[i]->seen)

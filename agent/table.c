@@ -108,6 +108,10 @@ table_free(struct table *t)
 	for (size_t i = 0; i < t->n; i++)
 		check_free(t->rows[i]);
 	free(t->rows);
+	for (struct bad_record *b = t->bad, *next; b; b = next) {
+		next = b->next;
+		free(b);
+	}
 	if (t->ids != NULL) {
 		for (size_t i = 0; i < t->ids->nbuckets; i++)
 			for (struct id_entry *e = t->ids->bucket[i], *next; e;

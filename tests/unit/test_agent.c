@@ -253,9 +253,12 @@ spool_reader(void)
 	CHECK_STR(c != NULL ? c->output : NULL, "DNS CRITICAL - site: no MX");
 	CHECK(c != NULL && c->nperf == 1 && c->last_run == 1795876309u);
 	CHECK(strstr(logged, "spool record cut: record cut short") != NULL);
-	/* Unchanged: not read again; a bad version keeps the old result. */
+	/* Unchanged: not read again, a bad record not logged again. */
+	logged[0] = '\0';
 	spool_scan(&t, spool, count_notification);
 	CHECK(t.n == 1 && notified == 1 && c->runs == 1);
+	CHECK_STR(logged, "");
+	/* A bad version keeps the last good result. */
 	write_file("spool/dns@site", "imscheck-spool 1\nid: dns@", 0644);
 	spool_scan(&t, spool, count_notification);
 	CHECK(t.n == 1 && c->state == STATE_CRITICAL && c->runs == 1);
