@@ -1,11 +1,12 @@
 # imscheck - a Nagios-compatible check suite for an Internet mail service.
 #
-#   make            build common/libimscheck.a and the plugins
+#   make            build common/libimscheck.a, the plugins and the agent
 #   make check      install what is missing, build, run every test
 #   make demo       build, start the lab, run the plugins against it
 #   make bench      compare with what users would use instead
 #   make fuzz       libFuzzer on every parser, FUZZ_SECONDS each (clang)
-#   make install    PREFIX, DESTDIR, PLUGINDIR as usual
+#   make install    PREFIX, DESTDIR, PLUGINDIR, SBINDIR, MIBDIR as usual
+#   make deb        Debian packages in build/deb, then tests/deb/check
 #   SANITIZE=1      build with ASan and UBSan (make check SANITIZE=1)
 
 VERSION    = 0.1.0
@@ -134,14 +135,12 @@ install: all
 	@# the sample profile, never over a profile that is there already
 	test -e $(DESTDIR)$(SYSCONFDIR)/imscheck/imscheck.conf || \
 		install -m 640 etc/imscheck.conf $(DESTDIR)$(SYSCONFDIR)/imscheck
-	@# the agent (once agent/imscheck-agent is built), its page and MIB
-	if [ -e agent/imscheck-agent ]; then \
-		install -d $(DESTDIR)$(SBINDIR) && \
-		install -m 755 agent/imscheck-agent $(DESTDIR)$(SBINDIR); fi
-	install -d $(DESTDIR)$(MIBDIR)
+	@# the agent, its page and its MIB
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MIBDIR) \
+		$(DESTDIR)$(MANDIR)/man8
+	install -m 755 $(AGENT) $(DESTDIR)$(SBINDIR)
 	install -m 644 agent/IMSCHECK-MIB.txt $(DESTDIR)$(MIBDIR)
-	$(if $(MAN8),install -d $(DESTDIR)$(MANDIR)/man8)
-	$(if $(MAN8),install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8)
+	install -m 644 $(MAN8) $(DESTDIR)$(MANDIR)/man8
 
 uninstall:
 	rm -f $(addprefix $(DESTDIR)$(PLUGINDIR)/,$(notdir $(PLUGINS)))

@@ -41,6 +41,7 @@ struct options {
 	const char *profile;
 	const char *socket;
 	bool foreground;
+	bool test; /* -t: check the profile and exit */
 };
 
 void
@@ -60,14 +61,16 @@ usage(FILE *fp)
 {
 	fprintf(fp,
 		"Usage: %s [-f] [-C FILE] [-x AGENTX-SOCKET]\n"
+		"       %s -t [-C FILE]\n"
 		"Publish imscheck results over SNMP (an AgentX subagent).\n"
 		"  -C FILE    the site profile (default %s)\n"
 		"  -f         stay in the foreground and log to stderr\n"
+		"  -t         check the profile, say what it schedules, exit\n"
 		"  -x SOCKET  the master agent's AgentX socket (default: the\n"
 		"             profile's agent.agentx-socket, else net-snmp's)\n"
 		"  -h, -V     this help, the version\n"
 		"See imscheck-agent(8).\n",
-		AGENT_NAME, DEFAULT_PROFILE);
+		AGENT_NAME, AGENT_NAME, DEFAULT_PROFILE);
 }
 
 static int
@@ -76,13 +79,16 @@ parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	o->profile = DEFAULT_PROFILE;
-	while ((c = getopt(argc, argv, "C:fx:hV")) != -1)
+	while ((c = getopt(argc, argv, "C:ftx:hV")) != -1)
 		switch (c) {
 		case 'C':
 			o->profile = optarg;
 			break;
 		case 'f':
 			o->foreground = true;
+			break;
+		case 't':
+			o->test = true;
 			break;
 		case 'x':
 			o->socket = optarg;
@@ -313,6 +319,14 @@ main(int argc, char **argv)
 	if (agent_conf_load(&conf, o.profile, err, sizeof(err)) == -1) {
 		fprintf(stderr, "%s: %s\n", AGENT_NAME, err);
 		return 1;
+	}
+	if (o.test) {
+		printf("%s: %s is good: %zu scheduled check%s, spool %s\n",
+		       AGENT_NAME, o.profile, conf.nchecks,
+		       conf.nchecks == 1 ? "" : "s",
+		       conf.spool ? conf.spool : "(none)");
+		agent_conf_free(&conf);
+		return 0;
 	}
 	if (!o.foreground && daemon(0, 0) == -1) {
 		fprintf(stderr, "%s: daemon: %s\n", AGENT_NAME,

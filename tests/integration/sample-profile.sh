@@ -13,3 +13,11 @@ for plugin in plugins/check_*; do
 		echo "PASS profile/sample-$(basename "$plugin")"
 	fi
 done
+
+# ... and for the agent, which reads its own section.
+if out=$(agent/imscheck-agent -t -C etc/imscheck.conf 2>&1) &&
+	grep -q 'is good: 1 scheduled check, spool (none)$' <<<"$out"; then
+	echo "PASS profile/sample-imscheck-agent"
+else
+	echo "FAIL profile/sample-imscheck-agent: $out"
+fi
