@@ -58,8 +58,16 @@ nagios_parse_perf(const char *item, struct perf *p)
 	}
 	if (nf == 5)
 		f[4][strcspn(f[4], ";")] = '\0'; /* fields after max: ignored */
-	p->value = strtod(f[0], &end);
-	if (end == f[0] || !isfinite(p->value) || strlen(end) > 3 ||
+	/* 'U': the plugin could not measure the value (the guidelines). */
+	if (strcmp(f[0], "U") == 0) {
+		p->value = NAN;
+		end = f[0] + 1;
+	} else {
+		p->value = strtod(f[0], &end);
+		if (end == f[0] || !isfinite(p->value))
+			return -1;
+	}
+	if (strlen(end) > 3 ||
 	    strspn(end,
 		   "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ%") !=
 		strlen(end))

@@ -251,7 +251,10 @@ result_perf(struct result *r, const char *label, double value, const char *uom,
 	enum state s = STATE_OK;
 	struct perf *p;
 
-	if (range_alert(crit, value))
+	/* An unmeasured value ('U', NAN) meets no threshold. */
+	if (isnan(value))
+		;
+	else if (range_alert(crit, value))
 		s = STATE_CRITICAL;
 	else if (range_alert(warn, value))
 		s = STATE_WARNING;

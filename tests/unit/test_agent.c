@@ -136,7 +136,7 @@ notification_on_change(void)
 	table_init(&t);
 	ok = table_add(&t, "ok", SOURCE_SPOOL);
 	bad = table_add(&t, "bad", SOURCE_SPOOL);
-	record(ok, "X OK - fine | t=1.5s;2;3;0;10\n", 0, &changed);
+	record(ok, "X OK - fine | t=1.5s;2;3;0;10 u=U\n", 0, &changed);
 	CHECK(!changed); /* a first result that is OK: nothing to say */
 	record(bad, "X CRITICAL - down\n", 2, &changed);
 	CHECK(changed); /* a first result that is not OK */
@@ -145,7 +145,9 @@ notification_on_change(void)
 	record(bad, "X OK - up\n", 0, &changed);
 	CHECK(changed);
 	CHECK(bad->runs == 3 && bad->failures == 2);
-	CHECK(ok->nperf == 1 && ok->perf[0].milli == 1500);
+	CHECK(ok->nperf == 2 && ok->perf[0].milli == 1500);
+	CHECK(ok->nperf == 2 && ok->perf[1].milli == 0);
+	CHECK_STR(ok->nperf == 2 ? ok->perf[1].value : NULL, "U");
 	CHECK_STR(ok->perf[0].value, "1.5");
 	CHECK_STR(ok->perf[0].uom, "s");
 	CHECK_STR(ok->perf[0].warn, "2");
