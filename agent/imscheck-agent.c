@@ -340,12 +340,17 @@ main(int argc, char **argv)
 		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
 	table_init(&t);
 	runner_init(&run, mib_notify);
-	if (signals_init() == -1 || snmp_start(&o, &conf, &t) == -1 ||
-	    drop_privileges(&conf) == -1) {
-		agent_log(LOG_ERR, "cannot start: %s",
-			  errno ? strerror(errno) : "see above");
+	if (signals_init() == -1) {
+		agent_log(LOG_ERR, "signals: %s", strerror(errno));
 		return 1;
 	}
+	if (snmp_start(&o, &conf, &t) == -1) {
+		agent_log(LOG_ERR,
+			  "cannot register IMSCHECK-MIB with net-snmp");
+		return 1;
+	}
+	if (drop_privileges(&conf) == -1)
+		return 1;
 	runner_sync(&run, &t, &conf);
 	agent_log(LOG_NOTICE, "%s %s started: %zu scheduled checks%s%s",
 		  AGENT_NAME, IMSCHECK_VERSION, conf.nchecks,

@@ -151,9 +151,11 @@ agent_request(int mode, netsnmp_request_info *req)
 
 	if (mode == MODE_GET) {
 		if (at != 0 || w.col < AGENT_VERSION ||
-		    w.col > AGENT_LAST_RELOAD || w.nidx != 1 || w.idx[0] != 0 ||
-		    w.more)
+		    w.col > AGENT_LAST_RELOAD)
 			netsnmp_set_request_error(NULL, req, SNMP_NOSUCHOBJECT);
+		else if (w.nidx != 1 || w.idx[0] != 0 || w.more)
+			netsnmp_set_request_error(NULL, req,
+						  SNMP_NOSUCHINSTANCE);
 		else
 			agent_value(vb, w.col);
 		return;

@@ -88,7 +88,8 @@ perf_items(void)
 	CHECK(nagios_parse_perf("rta=0.5ms;100;500;0", &p) == 0);
 	CHECK(p.value == 0.5 && strcmp(p.uom, "ms") == 0 && p.min == 0);
 	CHECK(nagios_parse_perf("x=U", &p) == 0 && isnan(p.value));
-	CHECK(nagios_parse_perf("x=U;1;2", &p) == 0 && strcmp(p.crit, "2") == 0);
+	CHECK(nagios_parse_perf("x=U;1;2", &p) == 0 &&
+	      strcmp(p.crit, "2") == 0);
 	CHECK(nagios_parse_perf("x=Ums", &p) == -1);
 	CHECK(nagios_parse_perf("x=inf", &p) == -1);
 	CHECK(nagios_parse_perf("x=1;2;3;zz", &p) == -1);
