@@ -5,7 +5,8 @@
 # crashing one is UNKNOWN, a cut spool record is skipped, the agent comes
 # back after snmpd restarts, SIGHUP with a broken profile keeps the old
 # one, SIGTERM ends it cleanly, 10,000 checks walk in order, and valgrind
-# finds no leak per request.
+# finds no leak per request, and an agent started before snmpd connects
+# once snmpd is up.
 set -u
 # shellcheck source=/dev/null
 . "$LABENV"
@@ -298,3 +299,17 @@ profile "$HANG" "$CRASH" >"$work/agent.conf"
 		fail valgrind-no-leak-per-request "exit $rc" "$(grep -A12 'definitely lost in' "$work/valgrind.log" | head -40)"
 	fi
 fi
+
+# --- started before snmpd: it keeps trying, and serves once snmpd is up
+tests/lab/snmp-lab kill-snmpd "$(dirname "$LAB_AGENTX")"
+profile >"$work/agent.conf"
+start_agent "$AGENT"
+sleep 1.5
+tests/lab/snmp-lab restart-snmpd "$(dirname "$LAB_AGENTX")" >/dev/null
+if wait_for 3 'test -n "$(index_of flip)"' && kill -0 "$agent_pid"; then
+	pass starts-before-snmpd
+else
+	fail starts-before-snmpd "$(tail -n 3 "$work/agent.log")"
+fi
+kill -TERM "$agent_pid"
+wait "$agent_pid"
