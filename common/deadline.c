@@ -6,13 +6,25 @@
 
 #include "deadline.h"
 
-double
-mono_now(void)
+static double
+clock_seconds(clockid_t clock)
 {
 	struct timespec ts;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
+	clock_gettime(clock, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double
+mono_now(void)
+{
+	return clock_seconds(CLOCK_MONOTONIC);
+}
+
+double
+wall_now(void)
+{
+	return clock_seconds(CLOCK_REALTIME);
 }
 
 void

@@ -15,6 +15,8 @@ struct deadline {
 
 /* Seconds on the monotonic clock. */
 double mono_now(void);
+/* Seconds since the Unix epoch: when something happened, for records. */
+double wall_now(void);
 
 void deadline_start(struct deadline *d, double seconds);
 bool deadline_expired(const struct deadline *d);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 
 #include "diag.h"
 #include "plugin.h"
@@ -575,7 +574,7 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 			   .family = AF_UNSPEC};
 	const char *config = NULL;
 	char err[ERR_MAX] = "";
-	struct timespec started;
+	double started;
 	struct optset os;
 	struct result r;
 	int rc, status;
@@ -602,10 +601,10 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 		goto print;
 	}
 	p.deadline.end = p.deadline.start + p.timeout;
-	clock_gettime(CLOCK_REALTIME, &started);
+	started = wall_now();
 	info->run(conf, &p, &r);
 	if (p.spool != NULL)
-		publish(&p, &r, (double)started.tv_sec + started.tv_nsec / 1e9);
+		publish(&p, &r, started);
 print:
 	status = r.nomem ? STATE_UNKNOWN : r.state;
 	if (result_print(&r, stdout) == -1)
