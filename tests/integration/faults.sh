@@ -92,12 +92,12 @@ smarthost = {
 CONF
 }
 
-# pop3_profile NAME HOST:PORT USER PASSWORD-FILE [stls]: steps 3 and 5
-# read their mailbox there; step 3's probe goes to the sink, step 5's to
-# the service that refuses every external recipient
+# pop3_profile NAME HOST:PORT USER PASSWORD-FILE [TLS-KEYS]: steps 3 and
+# 5 read their mailbox there (TLS-KEYS e.g. 'stls = true;'); step 3's
+# probe goes to the sink, step 5's to the service that refuses every
+# external recipient
 pop3_profile() {
-	local stls=""
-	[ -z "${5:-}" ] || stls="stls = true;"
+	local stls=${5:-}
 	cat >"$FAULTS_PROFILES/$1.conf" <<CONF
 # fault matrix: the POP3 steps against $2 (faults.sh)
 timeout = 3;
@@ -143,9 +143,12 @@ for mode in silent drip endless-multiline huge-line garbage close-mid-reply; do
 	var=LAB_POP3FAKE_$(echo "$mode" | tr 'a-z-' 'A-Z_')
 	pop3_profile "pop3-$mode" "${!var}" user "$FAULTS_PW"
 done
-pop3_profile pop3-stls-no-tls "$LAB_POP3FAKE_STLS_NO_TLS" user "$FAULTS_PW" stls
+pop3_profile pop3-stls-no-tls "$LAB_POP3FAKE_STLS_NO_TLS" user "$FAULTS_PW" \
+	"stls = true;"
 pop3_profile pop3-nostls "$LAB_POP3_NOSTLS" "$LAB_POP3_EXT_PROBE" \
-	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" stls
+	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true;"
+pop3_profile pop3-expired "$LAB_POP3_EXPIRED" "$LAB_POP3_EXT_PROBE" \
+	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true; ca-file = \"$LAB_CA\";"
 dns_profile dns-silent "$LAB_DNS_SILENT" ok.lab.test silent-only.conf
 dns_profile dns-servfail "$LAB_DNS1" servfail.test servfail.conf
 dns_profile dns-refused "$LAB_DNS1" refused.test refused.conf
@@ -331,9 +334,7 @@ servers are the lab's: `tests/lab/smtpfake.py`, `pop3fake.py`,
 missing STARTTLS/STLS, SERVFAIL and REFUSED. `check_ims` runs a site
 profile whose steps that talk the protocol all point at the hostile
 server. Rows for the SNMP agent (a check that hangs or crashes under
-`imscheck-agent`, snmpd restarts) belong in the same list. Not covered
-yet: a POP3 server with an expired certificate (the lab's Dovecot has one
-certificate, a valid one).
+`imscheck-agent`, snmpd restarts) belong in the same list.
 
 EOF
 	printf '| behaviour |'
