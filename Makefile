@@ -2,6 +2,7 @@
 #
 #   make            build common/libimscheck.a, the plugins and the agent
 #   make check      install what is missing, build, run every test
+#   make faults     rerun the fault matrix and rewrite docs/FAULTS.md
 #   make demo       build, start the lab, run the plugins against it
 #   make bench      compare with what users would use instead
 #   make fuzz       libFuzzer on every parser, FUZZ_SECONDS each (clang)
@@ -114,6 +115,12 @@ demo: deps
 	$(MAKE) all
 	tests/demo $(BUILD)
 
+# every hostile behaviour against every plugin; make check compares the
+# states with docs/FAULTS.md, this rewrites it
+faults: deps
+	$(MAKE) all
+	FAULTS_UPDATE=1 tests/run $(BUILD) faults
+
 bench: deps
 	$(MAKE) all
 	tests/bench/run $(BUILD)
@@ -167,8 +174,8 @@ clean:
 	rm -rf $(BUILD)
 
 FORCE:
-.PHONY: all check units fuzz demo bench deps format install uninstall clean \
-	deb FORCE
+.PHONY: all check units fuzz demo bench faults deps format install \
+	uninstall clean deb FORCE
 .SECONDARY: $(LIB_OBJ) $(AGENT_OBJ)
 
 -include $(wildcard common/*.d plugins/*.d agent/*.d tests/unit/*.d \

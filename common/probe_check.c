@@ -205,6 +205,9 @@ session(struct probe_trip *trip, const struct pop3_target *t,
 		pop3_check_close(&ps, p, r);
 		return -1;
 	}
+	/* The first session's certificate counts (--ca-file, expiry). */
+	if (stat && ps.tls)
+		tls_check_judge(&t->cert, &ps.tls_info, ps.pop3.conn.peer, r);
 	if (stat && pop3_stat(&ps.pop3, &trip->messages, &trip->octets) == -1)
 		found = -1;
 	else

@@ -27,7 +27,8 @@ struct probe_trip {
 /*
  * Before sending: one session that logs in, asks STAT and sweeps stale
  * probes of ours, so that no probe is sent to a mailbox that cannot be
- * read.  0, or -1 after a problem in r.
+ * read; over TLS, the mailbox's certificate is judged (t->cert).  0, or -1
+ * after a problem in r.
  */
 int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
 			double stale_after, const struct plugin *p,

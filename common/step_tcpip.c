@@ -420,6 +420,7 @@ check_greeting(struct run *run, char *greets, size_t size)
 	const struct step_tcpip_conf *conf = run->conf;
 	char name220[256] = "", name250[256] = "", reply[256];
 	struct smtp s = {0};
+	int rc;
 
 	s.transcript_on = run->p->verbose >= 3;
 	if (smtp_connect(&s, conf->smtp_host, conf->smtp_port, &no,
@@ -429,24 +430,29 @@ check_greeting(struct run *run, char *greets, size_t size)
 			       conf->smtp_port, s.error);
 		goto done;
 	}
-	if (smtp_greeting(&s) == -1 || s.reply.code != 220) {
+	/*
+	 * A reply that failed half-way (too long, cut by a close) has a code
+	 * already: the error says what went wrong, not its first line.
+	 */
+	if ((rc = smtp_greeting(&s)) == -1 || s.reply.code != 220) {
 		smtp_reply_line(&s.reply, reply, sizeof(reply));
 		result_problem(run->r,
-			       s.reply.code ? STATE_CRITICAL
-					    : smtp_failure_state(&s, run->p),
+			       rc == 0 ? STATE_CRITICAL
+				       : smtp_failure_state(&s, run->p),
 			       "%s failed at the greeting: %s", s.conn.peer,
-			       s.reply.code ? reply : s.error);
+			       rc == 0 ? reply : s.error);
 		goto done;
 	}
 	reply_name(&s.reply, name220, sizeof(name220));
-	if (smtp_ehlo(&s, run->fqdn[0] ? run->fqdn : run->kernel) == -1 ||
+	if ((rc = smtp_ehlo(&s, run->fqdn[0] ? run->fqdn : run->kernel)) ==
+		-1 ||
 	    smtp_class(&s) != 2) {
 		smtp_reply_line(&s.reply, reply, sizeof(reply));
 		result_problem(run->r,
-			       s.reply.code ? STATE_CRITICAL
-					    : smtp_failure_state(&s, run->p),
+			       rc == 0 ? STATE_CRITICAL
+				       : smtp_failure_state(&s, run->p),
 			       "%s failed at EHLO: %s", s.conn.peer,
-			       s.reply.code ? reply : s.error);
+			       rc == 0 ? reply : s.error);
 		goto done;
 	}
 	reply_name(&s.reply, name250, sizeof(name250));

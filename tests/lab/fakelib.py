@@ -270,6 +270,18 @@ class LineConn:
         self.send(data, note=f"[{len(data)} bytes without CRLF]")
         self.drain()
 
+    def drip(self, data, interval):
+        """data, one byte every interval seconds (a server too slow to
+        finish a line before any sensible deadline)."""
+        self.log(f"< [{printable(data)}, one byte every {interval} s]")
+        for i in range(len(data)):
+            try:
+                self.sock.sendall(data[i:i + 1])
+            except OSError:
+                raise Closed()
+            if i < len(data) - 1:
+                time.sleep(interval)
+
     def garbage(self):
         """GARBAGE random bytes; then drain."""
         self.send(self.random_bytes(GARBAGE), note=f"[{GARBAGE} random bytes]")

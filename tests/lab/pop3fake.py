@@ -21,6 +21,11 @@ reading lines). Modes (--mode):
                      greeting, then keeps the connection open, reading,
                      until the client closes
   garbage            64 KiB of random bytes, then keeps the connection open
+  drip               a valid "+OK" greeting, one byte per second
+                     (--drip-interval), then behaves like healthy
+  close-mid-reply    "+OK" greeting; CAPA is answered "+OK", one capability
+                     line and then the connection closes: the multi-line
+                     reply never ends
   stls-no-tls        "+OK" greeting; CAPA lists STLS (and USER, TOP, UIDL);
                      STLS is answered "+OK Begin TLS negotiation" followed by
                      plaintext garbage instead of a TLS handshake; then keeps
@@ -61,7 +66,8 @@ deleted with:  grep -E '^[0-9]+ deleted ' LOG
 Options: --listen IP:PORT (required), --mode MODE (required), --pidfile
 FILE (written once the socket listens, removed on exit), --log FILE,
 --name NAME (greeting host name, default fake.lab.test), --mailbox DIR,
---password-file FILE, --seed N (reproducible garbage). SIGTERM or SIGINT:
+--password-file FILE, --drip-interval SECONDS (default 1), --seed N
+(reproducible garbage). SIGTERM or SIGINT:
 exit 0.
 """
 
@@ -74,7 +80,7 @@ import fakelib
 from fakelib import Closed, printable
 
 MODES = ("silent", "err-greeting", "endless-multiline", "huge-line",
-         "garbage", "stls-no-tls", "healthy")
+         "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply")
 BUILTIN = [
     ("builtin-1", b"From: someone@ext.test\r\nTo: probe@lab.test\r\n"
                   b"Subject: first built-in message\r\n\r\nHello.\r\n"),
@@ -364,6 +370,15 @@ class Conn(fakelib.LineConn):
         elif mode == "healthy":
             self.greet()
             self.serve_healthy()
+        elif mode == "drip":
+            self.drip(f"+OK {self.server.args.name} POP3 pop3fake drip\r\n".encode(),
+                      self.server.args.drip_interval)
+            self.serve_healthy()
+        elif mode == "close-mid-reply":
+            self.greet()
+            while self.command()[0] != b"CAPA":
+                self.err("not now")
+            self.send(b"+OK Capability list follows\r\nUSER\r\n")
 
 
 class Server(fakelib.LineServer):
@@ -387,8 +402,11 @@ def main():
     p.add_argument("--name", default="fake.lab.test")
     p.add_argument("--mailbox")
     p.add_argument("--password-file")
+    p.add_argument("--drip-interval", type=float, default=1.0)
     p.add_argument("--seed", type=int)
     args = p.parse_args()
+    if args.drip_interval < 0:
+        p.error("--drip-interval must be >= 0")
     if any(c in args.name for c in "\r\n"):
         p.error("--name must be one line")
     if args.mailbox is not None and not os.path.isdir(args.mailbox):

@@ -49,7 +49,6 @@ exit 0.
 import argparse
 import os
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib
@@ -138,16 +137,8 @@ class Conn(fakelib.LineConn):
             self.send("220-a\r\n250-b\r\n220 c\r\n".encode())
             self.serve()
         elif mode == "drip":
-            greeting = f"220 {name} ESMTP drip\r\n".encode()
-            self.log(f"< [{printable(greeting)}, one byte every "
-                     f"{self.server.args.drip_interval} s]")
-            for i in range(len(greeting)):
-                try:
-                    self.sock.sendall(greeting[i:i + 1])
-                except OSError:
-                    raise Closed()
-                if i < len(greeting) - 1:
-                    time.sleep(self.server.args.drip_interval)
+            self.drip(f"220 {name} ESMTP drip\r\n".encode(),
+                      self.server.args.drip_interval)
             self.serve()
         elif mode == "garbage":
             self.garbage()
