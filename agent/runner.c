@@ -164,7 +164,14 @@ status_line(const struct child *c, const struct result *r, char *out,
 	}
 	while (n > 0 && text[n - 1] == ' ')
 		n--;
-	snprintf(out, size, "%.*s", (int)n, text);
+	/* As Nagios does, say why the state differs from what it printed. */
+	if (WEXITSTATUS(c->status) > STATE_UNKNOWN)
+		snprintf(out, size,
+			 "UNKNOWN - exit status %d is not a Nagios "
+			 "state: %.*s",
+			 WEXITSTATUS(c->status), (int)n, text);
+	else
+		snprintf(out, size, "%.*s", (int)n, text);
 }
 
 static void

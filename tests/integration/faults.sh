@@ -333,8 +333,11 @@ servers are the lab's: `tests/lab/smtpfake.py`, `pop3fake.py`,
 `dnsfake.py`, and real Postfix, Dovecot and nsd for expired certificates,
 missing STARTTLS/STLS, SERVFAIL and REFUSED. `check_ims` runs a site
 profile whose steps that talk the protocol all point at the hostile
-server. Rows for the SNMP agent (a check that hangs or crashes under
-`imscheck-agent`, snmpd restarts) belong in the same list.
+server. The column `imscheck-agent` is the SNMP agent with a private
+snmpd per cell (`tests/integration/faults-agent`): its check hangs,
+crashes, prints garbage or a 1 MB line, or exits 7, or snmpd restarts or
+starts late; the state is the one an NMS polling `imsCheckState` sees, and
+a GET answered in more than 100 ms during a hang would make it WARNING.
 
 EOF
 	printf '| behaviour |'

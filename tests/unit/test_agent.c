@@ -304,11 +304,13 @@ runner_kills_and_reports(void)
 	write_file("ok", "#!/bin/sh\necho 'T OK - fine | n=3'\n", 0755);
 	write_file("hang", "#!/bin/sh\nsleep 30\n", 0755);
 	write_file("crash", "#!/bin/sh\nkill -SEGV $$\n", 0755);
+	write_file("seven", "#!/bin/sh\necho 'T OK - fine'\nexit 7\n", 0755);
 	snprintf(profile, sizeof(profile),
 		 "agent = { plugindir = \"%s\"; checks = (\n"
 		 "{ id = \"ok\"; command = [\"ok\"]; },\n"
 		 "{ id = \"hang\"; command = [\"hang\"]; timeout = 0.5; },\n"
 		 "{ id = \"crash\"; command = [\"crash\"]; },\n"
+		 "{ id = \"seven\"; command = [\"seven\"]; },\n"
 		 "{ id = \"missing\"; command = [\"nothing-here\"]; } ); };\n",
 		 dir);
 	CHECK(load(profile, &conf, err, sizeof(err)) == 0);
@@ -331,9 +333,12 @@ runner_kills_and_reports(void)
 	CHECK(hang && hang->duration_ms >= 500 && hang->duration_ms < 1500);
 	CHECK(crash && crash->state == STATE_UNKNOWN);
 	CHECK(crash && strstr(crash->output, "killed by signal 11") != NULL);
+	CHECK_STR(table_find(&t, "seven") ? table_find(&t, "seven")->output
+					  : NULL,
+		  "UNKNOWN - exit status 7 is not a Nagios state: T OK - fine");
 	CHECK(missing && missing->state == STATE_UNKNOWN &&
 	      strstr(missing->output, "cannot run") != NULL);
-	CHECK(notified == 3);
+	CHECK(notified == 4);
 	/* A reload without "hang" drops its row and keeps the others. */
 	agent_conf_free(&conf);
 	snprintf(profile, sizeof(profile),
