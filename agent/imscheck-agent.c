@@ -207,7 +207,10 @@ snmp_start(const struct options *o, const struct agent_conf *conf,
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_PING_INTERVAL,
 			   conf->ping_interval);
-	/* A hung master must not freeze our loop for long (PITFALLS). */
+	/*
+	 * A hung master must not freeze our loop for long: with net-snmp's
+	 * defaults a request to it blocks about 14 s.
+	 */
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
 			   NETSNMP_DS_AGENT_AGENTX_TIMEOUT, ONE_SEC);
 	netsnmp_ds_set_int(NETSNMP_DS_APPLICATION_ID,
