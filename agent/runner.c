@@ -64,6 +64,7 @@ runner_sync(struct runner *run, struct table *t, const struct agent_conf *conf)
 {
 	double now = mono_now();
 	struct check **slots;
+	size_t room;
 
 	for (size_t k = 0; k < conf->nchecks; k++) {
 		const struct sched_conf *sc = &conf->checks[k];
@@ -104,13 +105,11 @@ runner_sync(struct runner *run, struct table *t, const struct agent_conf *conf)
 			c->configured = false;
 		}
 	}
-	/* A smaller concurrency lets the running ones end. */
-	slots = realloc(run->running,
-			(size_t)(conf->concurrency > (int)run->nrunning
-				     ? conf->concurrency
-				     : (int)run->nrunning) *
-			    sizeof(*slots));
-	if (slots != NULL) {
+	/* A smaller concurrency lets the checks running now end first. */
+	room = (size_t)conf->concurrency;
+	if (room < run->nrunning)
+		room = run->nrunning;
+	if ((slots = realloc(run->running, room * sizeof(*slots))) != NULL) {
 		run->running = slots;
 		run->slots = (size_t)conf->concurrency;
 	}
