@@ -179,6 +179,39 @@ drop_privileges(const struct agent_conf *conf)
 	return 0;
 }
 
+/*
+ * The checks inherit our environment: make it the small, known one a
+ * daemon's children should get, whatever started us (a root shell's
+ * variables, a password in IMSCHECK_PASSWORD), keeping only the locale and
+ * the time zone.
+ */
+static int
+reset_environment(void)
+{
+	static const char *const kept[] = {"LANG", "LC_ALL", "TZ"};
+	char *value[3];
+	struct passwd *pw = getpwuid(getuid());
+	int rc = 0;
+
+	for (size_t i = 0; i < 3; i++)
+		value[i] = getenv(kept[i]) ? strdup(getenv(kept[i])) : NULL;
+	if (clearenv() != 0 ||
+	    setenv("PATH", "/usr/local/bin:/usr/bin:/bin", 1) == -1)
+		rc = -1;
+	if (rc == 0 && pw != NULL &&
+	    (setenv("HOME", pw->pw_dir, 1) == -1 ||
+	     setenv("USER", pw->pw_name, 1) == -1 ||
+	     setenv("LOGNAME", pw->pw_name, 1) == -1))
+		rc = -1;
+	for (size_t i = 0; i < 3; i++) {
+		if (rc == 0 && value[i] != NULL &&
+		    setenv(kept[i], value[i], 1) == -1)
+			rc = -1;
+		free(value[i]);
+	}
+	return rc;
+}
+
 static int
 snmp_start(const struct options *o, const struct agent_conf *conf,
 	   const struct table *t)
@@ -354,6 +387,10 @@ main(int argc, char **argv)
 	}
 	if (drop_privileges(&conf) == -1)
 		return 1;
+	if (reset_environment() == -1) {
+		agent_log(LOG_ERR, "environment: %s", strerror(errno));
+		return 1;
+	}
 	runner_sync(&run, &t, &conf);
 	agent_log(LOG_NOTICE, "%s %s started: %zu scheduled checks%s%s",
 		  AGENT_NAME, IMSCHECK_VERSION, conf.nchecks,

@@ -5,8 +5,8 @@
 # crashing one is UNKNOWN, a cut spool record is skipped, the agent comes
 # back after snmpd restarts, SIGHUP with a broken profile keeps the old
 # one, SIGTERM ends it cleanly, 10,000 checks walk in order, and valgrind
-# finds no leak per request, and an agent started before snmpd connects
-# once snmpd is up.
+# finds no leak per request; an agent started before snmpd connects once
+# snmpd is up; and the checks get a clean environment.
 set -u
 # shellcheck source=/dev/null
 . "$LABENV"
@@ -310,6 +310,30 @@ if wait_for 3 'test -n "$(index_of flip)"' && kill -0 "$agent_pid"; then
 	pass starts-before-snmpd
 else
 	fail starts-before-snmpd "$(tail -n 3 "$work/agent.log")"
+fi
+kill -TERM "$agent_pid"
+wait "$agent_pid"
+
+# --- the checks get a small, known environment, not the agent's
+cat >"$work/bin/env" <<'SCRIPT'
+#!/bin/sh
+echo "ENV OK - $(env | cut -d= -f1 | sort | tr '\n' ' ')"
+SCRIPT
+chmod 755 "$work/bin/env"
+cat >"$work/agent.conf" <<PROFILE
+agent = { user = "nobody"; plugindir = "$work/bin";
+  checks = ( { id = "env"; command = ["env"]; } ); };
+PROFILE
+IMSCHECK_PASSWORD=lab-secret LANG=C.UTF-8 start_agent "$AGENT"
+if wait_for 5 'test -n "$(index_of env)"' &&
+	wait_for 3 'get "$ENTRY.5.$(index_of env)" | grep -q "ENV OK"'; then
+	vars=$(get "$ENTRY.5.$(index_of env)")
+fi
+if [ "${vars:-}" = '"ENV OK - HOME LANG LOGNAME PATH PWD USER"' ]; then
+	pass checks-get-a-clean-environment
+else
+	fail checks-get-a-clean-environment "got: ${vars:-nothing}" \
+		'want: "ENV OK - HOME LANG LOGNAME PATH PWD USER"'
 fi
 kill -TERM "$agent_pid"
 wait "$agent_pid"
