@@ -121,6 +121,7 @@ struct table {
 	uint32_t next_index;
 	struct idmap *ids;
 	struct bad_record *bad;
+	bool spool_unreadable; /* said once, until it can be read again */
 };
 
 void table_init(struct table *t);

@@ -177,19 +177,18 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 void
 spool_scan(struct table *t, const char *dir, notify_fn notify)
 {
-	static bool warned;
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	char *text;
 
 	if (d == NULL) {
-		if (!warned)
+		if (!t->spool_unreadable)
 			agent_log(LOG_WARNING, "spool %s: %s", dir,
 				  strerror(errno));
-		warned = true;
+		t->spool_unreadable = true;
 		return;
 	}
-	warned = false;
+	t->spool_unreadable = false;
 	if ((text = malloc(SPOOL_RECORD_MAX + 2)) == NULL) {
 		closedir(d);
 		return;
