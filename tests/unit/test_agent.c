@@ -269,6 +269,13 @@ spool_reader(void)
 	unlink(path);
 	spool_scan(&t, spool, count_notification);
 	CHECK(t.n == 0);
+	/* A spool that cannot be read is said once, not at every scan. */
+	logged[0] = '\0';
+	spool_scan(&t, "/nonexistent/spool", count_notification);
+	CHECK(strstr(logged, "spool /nonexistent/spool: No such file") != NULL);
+	logged[0] = '\0';
+	spool_scan(&t, "/nonexistent/spool", count_notification);
+	CHECK_STR(logged, "");
 	table_free(&t);
 }
 
