@@ -263,16 +263,13 @@ checks(const struct profile *p, const config_setting_t *agent,
 	    NULL)
 		return errorf(err, errlen, "out of memory");
 	for (int i = 0; i < n; i++) {
-		const config_setting_t *s = config_setting_get_elem(list, i);
-
-		if (check(p, s, conf, &conf->checks[i], err, errlen) == -1) {
-			conf->nchecks = (size_t)i + 1; /* freed by the caller */
-			return -1;
-		}
+		/* Counted first: the caller frees a half-made check too. */
 		conf->nchecks = (size_t)i + 1;
+		if (check(p, config_setting_get_elem(list, i), conf,
+			  &conf->checks[i], err, errlen) == -1)
+			return -1;
 	}
 	return unique_ids(p, list, conf, err, errlen);
-	return 0;
 }
 
 static int
