@@ -64,6 +64,13 @@ struct check_perf {
 	char max[PERF_TEXT_MAX];
 };
 
+/* A version of a spool record: a file replaced or rewritten has another. */
+struct record_version {
+	ino_t ino;
+	int64_t mtime_ns;
+	off_t size;
+};
+
 /* One imsCheckTable row, with what the runner and the spool reader need. */
 struct check {
 	uint32_t index;
@@ -91,9 +98,7 @@ struct check {
 	double started_wall;
 
 	/* The spool: which version of the record this row shows. */
-	ino_t ino;
-	int64_t mtime_ns;
-	off_t size;
+	struct record_version version;
 	bool seen;	 /* in the latest scan */
 	bool bad_logged; /* this version of the record did not parse */
 };
@@ -103,9 +108,7 @@ struct idmap;
 /* A spool record that did not parse, remembered so it is logged once. */
 struct bad_record {
 	struct bad_record *next;
-	ino_t ino;
-	int64_t mtime_ns;
-	off_t size;
+	struct record_version version;
 	bool seen; /* in the latest scan */
 	char name[SPOOL_ID_MAX];
 };
@@ -148,6 +151,9 @@ size_t table_lower_bound(const struct table *t, uint32_t index);
  */
 bool check_record(struct check *c, const struct result *r,
 		  const char *status_line, double start, double duration);
+
+/* A hash of a check id (FNV-1a): the same for an id on every run. */
+uint32_t hash_id(const char *id);
 
 /* A value in thousandths, rounded and clamped to Integer32 (the MIB). */
 int32_t perf_milli(double value);

@@ -9,6 +9,7 @@
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <syslog.h>
 
 #include "agent.h"
@@ -50,13 +51,9 @@ runner_free(struct runner *run, struct table *t)
 static double
 first_due(const char *id, double spread)
 {
-	unsigned h = 5381;
-
 	if (spread <= 0)
 		return 0;
-	for (; *id != '\0'; id++)
-		h = h * 33 + (unsigned char)*id;
-	return fmod(h / 1000.0, spread);
+	return fmod(hash_id(id) / 1000.0, spread);
 }
 
 void

@@ -17,17 +17,22 @@
 
 #include "agent.h"
 
-static int64_t
-mtime_ns(const struct stat *st)
+static struct record_version
+version_of(const struct stat *st)
 {
-	return (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec;
+	return (struct record_version){
+	    st->st_ino,
+	    (int64_t)st->st_mtim.tv_sec * 1000000000 + st->st_mtim.tv_nsec,
+	    st->st_size};
 }
 
 static bool
-unchanged(const struct check *c, const struct stat *st)
+same_version(const struct record_version *v, const struct stat *st)
 {
-	return c->ino == st->st_ino && c->mtime_ns == mtime_ns(st) &&
-	       c->size == st->st_size;
+	struct record_version now = version_of(st);
+
+	return v->ino == now.ino && v->mtime_ns == now.mtime_ns &&
+	       v->size == now.size;
 }
 
 /* Read a record of at most SPOOL_RECORD_MAX bytes. */
@@ -68,15 +73,6 @@ parse(const char *text, size_t len, const char *name, struct spool_record *rec,
 	return 0;
 }
 
-/* The record's signature: a file replaced or rewritten has another. */
-static void
-sign(ino_t *ino, int64_t *mtime, off_t *size, const struct stat *st)
-{
-	*ino = st->st_ino;
-	*mtime = mtime_ns(st);
-	*size = st->st_size;
-}
-
 /* Whether this version of the record was refused already. */
 static bool
 known_bad(struct table *t, const char *name, const struct stat *st)
@@ -84,9 +80,7 @@ known_bad(struct table *t, const char *name, const struct stat *st)
 	for (struct bad_record *b = t->bad; b; b = b->next)
 		if (strcmp(b->name, name) == 0) {
 			b->seen = true;
-			return b->ino == st->st_ino &&
-			       b->mtime_ns == mtime_ns(st) &&
-			       b->size == st->st_size;
+			return same_version(&b->version, st);
 		}
 	return false;
 }
@@ -104,7 +98,7 @@ remember_bad(struct table *t, const char *name, const struct stat *st)
 		t->bad = b;
 	}
 	if (b != NULL) {
-		sign(&b->ino, &b->mtime_ns, &b->size, st);
+		b->version = version_of(st);
 		b->seen = true;
 	}
 }
@@ -139,7 +133,8 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 	struct buf status = BUF_INIT(RESULT_SUMMARY_MAX);
 	size_t len;
 
-	if (c != NULL && (c->source != SOURCE_SPOOL || unchanged(c, st))) {
+	if (c != NULL &&
+	    (c->source != SOURCE_SPOOL || same_version(&c->version, st))) {
 		c->seen = true;
 		return;
 	}
@@ -161,7 +156,7 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 		return;
 	}
 	c->seen = true;
-	sign(&c->ino, &c->mtime_ns, &c->size, st);
+	c->version = version_of(st);
 	c->step = rec.step;
 	result_status_text(&rec.result, &status);
 	snprintf(line, sizeof(line), "%s%s%s - %s", rec.label,

@@ -23,7 +23,7 @@ struct idmap {
 	size_t n;
 };
 
-static uint32_t
+uint32_t
 hash_id(const char *id)
 {
 	uint32_t h = 2166136261u; /* FNV-1a */
