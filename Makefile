@@ -44,7 +44,7 @@ AGENT_CORE = $(filter-out agent/mib.o agent/imscheck-agent.o,$(AGENT_OBJ))
 SNMP_LIBS  = $(shell pkg-config --libs netsnmp-agent)
 
 LIB      = common/libimscheck.a
-LIB_SRC  = $(wildcard common/*.c)
+LIB_SRC  = $(wildcard common/*/*.c)
 LIB_OBJ  = $(LIB_SRC:.c=.o)
 PLUGINS  = $(patsubst %.c,%,$(wildcard plugins/check_*.c))
 UNITS    = $(patsubst %.c,%,$(wildcard tests/unit/test_*.c))
@@ -126,7 +126,7 @@ bench: deps
 	tests/bench/run $(BUILD)
 
 format:
-	clang-format -i common/*.[ch] plugins/*.c agent/*.[ch] tests/unit/*.[ch] \
+	clang-format -i common/*/*.[ch] plugins/*.c agent/*.[ch] tests/unit/*.[ch] \
 		tests/bench/*.c tests/fuzz/*.[ch]
 
 SBINDIR ?= $(PREFIX)/sbin
@@ -167,7 +167,7 @@ deb:
 	tests/deb/check $(BUILD)/deb
 
 clean:
-	rm -f common/*.o common/*.d plugins/*.o plugins/*.d agent/*.o agent/*.d \
+	rm -f common/*/*.o common/*/*.d plugins/*.o plugins/*.d agent/*.o agent/*.d \
 		$(AGENT) tests/unit/*.o \
 		tests/unit/*.d tests/fuzz/*.o tests/fuzz/*.d $(LIB) $(PLUGINS) \
 		$(UNITS) $(REPLAYS)
@@ -178,5 +178,5 @@ FORCE:
 	uninstall clean deb FORCE
 .SECONDARY: $(LIB_OBJ) $(AGENT_OBJ)
 
--include $(wildcard common/*.d plugins/*.d agent/*.d tests/unit/*.d \
+-include $(wildcard common/*/*.d plugins/*.d agent/*.d tests/unit/*.d \
 	tests/fuzz/*.d)

@@ -13,9 +13,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "child.h"
-#include "result.h"
-#include "spool.h"
+#include "core/child.h"
+#include "core/result.h"
+#include "core/spool.h"
 
 #define AGENT_NAME	 "imscheck-agent"
 #define CHECK_OUTPUT_MAX 256 /* imsCheckOutput: 255 octets and a NUL */

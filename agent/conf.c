@@ -11,8 +11,8 @@
 #include <string.h>
 
 #include "agent.h"
-#include "diag.h"
-#include "profile.h"
+#include "core/diag.h"
+#include "core/profile.h"
 
 #ifndef PLUGINDIR
 #define PLUGINDIR "/usr/lib/nagios/plugins"

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "deadline.h"
+#include "core/deadline.h"
 #include "mib.h"
 
 #define DEFAULT_PROFILE "/etc/imscheck/imscheck.conf"

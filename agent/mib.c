@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "agent.h"
-#include "deadline.h"
+#include "core/deadline.h"
 #include "mib.h"
 
 /* imscheckMIB: netSnmpPlaypen.1 (IMSCHECK-MIB.txt says how to move it) */

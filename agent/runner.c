@@ -13,7 +13,7 @@
 #include <syslog.h>
 
 #include "agent.h"
-#include "deadline.h"
+#include "core/deadline.h"
 
 int
 runner_init(struct runner *run, notify_fn notify)

@@ -4,9 +4,9 @@
  */
 #include <stdio.h>
 
-#include "checklist.h"
-#include "diag.h"
-#include "plugin.h"
+#include "steps/checklist.h"
+#include "core/diag.h"
+#include "core/plugin.h"
 
 enum {
 	KEY_STEPS = PLUGIN_KEY_LONG,

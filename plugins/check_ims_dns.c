@@ -5,8 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "plugin.h"
-#include "step_dns.h"
+#include "core/plugin.h"
+#include "steps/step_dns.h"
 
 enum {
 	KEY_NO_REVERSE = PLUGIN_KEY_LONG,

@@ -4,8 +4,8 @@
  */
 #include <stdio.h>
 
-#include "plugin.h"
-#include "step_outbound.h"
+#include "core/plugin.h"
+#include "steps/step_outbound.h"
 
 enum {
 	KEY_RELAY_TEST = PLUGIN_KEY_LONG,

@@ -4,10 +4,10 @@
  */
 #include <stdio.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "plugin.h"
-#include "step_pop3.h"
+#include "core/addr.h"
+#include "core/diag.h"
+#include "core/plugin.h"
+#include "steps/step_pop3.h"
 
 enum {
 	KEY_SMTP = PLUGIN_KEY_LONG,

@@ -4,10 +4,10 @@
  */
 #include <stdio.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "plugin.h"
-#include "step_route.h"
+#include "core/addr.h"
+#include "core/diag.h"
+#include "core/plugin.h"
+#include "steps/step_route.h"
 
 enum {
 	KEY_POP3 = PLUGIN_KEY_LONG,

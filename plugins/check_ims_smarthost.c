@@ -6,8 +6,8 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "plugin.h"
-#include "step_smarthost.h"
+#include "core/plugin.h"
+#include "steps/step_smarthost.h"
 
 enum {
 	KEY_DNS = PLUGIN_KEY_LONG,

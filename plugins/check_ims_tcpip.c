@@ -4,10 +4,10 @@
  */
 #include <stdio.h>
 
-#include "addr.h"
-#include "diag.h"
-#include "plugin.h"
-#include "step_tcpip.h"
+#include "core/addr.h"
+#include "core/diag.h"
+#include "core/plugin.h"
+#include "steps/step_tcpip.h"
 
 enum {
 	KEY_RESOLV_CONF = PLUGIN_KEY_LONG,

@@ -1,5 +1,5 @@
 /* fuzz_dns_answer.c - DNS answers as our code takes them apart. */
-#include "dns.h"
+#include "proto/dns.h"
 #include "fuzz.h"
 
 int

@@ -1,6 +1,6 @@
 /* fuzz_headers.c - delivered headers: Received chain, Delivered-To, token. */
 #include "fuzz.h"
-#include "probe.h"
+#include "proto/probe.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

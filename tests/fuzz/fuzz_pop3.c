@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pop3.h"
+#include "proto/pop3.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "range.h"
+#include "core/range.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 /* fuzz_resolvconf.c - resolv.conf as check_ims_tcpip reads it. */
 #include "fuzz.h"
-#include "resolvconf.h"
+#include "proto/resolvconf.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

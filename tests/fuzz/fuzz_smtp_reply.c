@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "smtp.h"
+#include "proto/smtp.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,6 @@
 /* fuzz_spool.c - spool records, as the agent reads them. */
 #include "fuzz.h"
-#include "spool.h"
+#include "core/spool.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

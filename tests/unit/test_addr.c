@@ -4,7 +4,7 @@
  */
 #include <sys/socket.h>
 
-#include "addr.h"
+#include "core/addr.h"
 #include "unit.h"
 
 static void

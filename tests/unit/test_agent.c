@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "agent.h"
-#include "deadline.h"
-#include "nagios.h"
+#include "core/deadline.h"
+#include "core/nagios.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/test_agent.XXXXXX";

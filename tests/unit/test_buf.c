@@ -4,7 +4,7 @@
  */
 #include <errno.h>
 
-#include "buf.h"
+#include "core/buf.h"
 #include "unit.h"
 
 static void

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "dns.h"
+#include "proto/dns.h"
 #include "unit.h"
 
 struct pkt {

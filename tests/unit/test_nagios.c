@@ -6,7 +6,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "nagios.h"
+#include "core/nagios.h"
 #include "unit.h"
 
 static struct result

@@ -2,7 +2,7 @@
  * test_pop3.c - the POP3 status line and multi-line parsers, as functions
  * over bytes.
  */
-#include "pop3.h"
+#include "proto/pop3.h"
 #include "unit.h"
 
 static void

@@ -4,7 +4,7 @@
  */
 #include <stdlib.h>
 
-#include "probe.h"
+#include "proto/probe.h"
 #include "unit.h"
 
 static void

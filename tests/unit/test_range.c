@@ -1,7 +1,7 @@
 /*
  * test_range.c - threshold ranges, every form of the syntax.
  */
-#include "range.h"
+#include "core/range.h"
 #include "unit.h"
 
 static bool

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "resolvconf.h"
+#include "proto/resolvconf.h"
 #include "unit.h"
 
 static void

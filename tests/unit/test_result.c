@@ -5,7 +5,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "result.h"
+#include "core/result.h"
 #include "unit.h"
 
 /* Render r into a string the test owns. */

@@ -3,7 +3,7 @@
  * functions over bytes: single and multi-line replies, every rule of
  * RFC 5321 4.2 a server may break, and the caps a checker reads.
  */
-#include "smtp.h"
+#include "proto/smtp.h"
 #include "unit.h"
 
 /* Feed lines separated by LF; returns the last feed's result. */

@@ -7,7 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spool.h"
+#include "core/spool.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/test_spool.XXXXXX";

@@ -1,0 +1,50 @@
+/*
+ * tls.h - TLS on a connection (OpenSSL, initialised only when a check uses
+ * TLS): the client handshake under the deadline, with SNI, verification of
+ * the chain against the system store or a CA file, the host name check,
+ * and what a checker reports of the certificate.
+ *
+ * The handshake itself never fails for a bad certificate: verification
+ * runs, its result is kept in struct tls_info, and the caller decides what
+ * it means, so that "expired 3 days ago" can be told from "untrusted".
+ */
+#ifndef IMSCHECK_TLS_H
+#define IMSCHECK_TLS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "proto/net.h"
+
+struct tls_opts {
+	const char *ca_file; /* NULL: the system's trust store */
+	bool no_verify;	     /* the chain will not be judged: load no CAs */
+};
+
+struct tls_info {
+	char version[16]; /* "TLSv1.3" */
+	char cipher[64];
+	bool verified;		/* chain and name both good */
+	char verify_error[128]; /* why not, from OpenSSL */
+	bool expired;
+	bool has_cert;
+	double days_left; /* until notAfter; negative once expired */
+	char subject[128];
+};
+
+/*
+ * Start TLS as the client on c.  The server name for SNI and the name
+ * check is c->host, or its address when c->host is an address literal.
+ * Returns NET_OK, NET_TIMEOUT, NET_CLOSED or NET_ERROR (c->error says why).
+ */
+enum net_status tls_start(struct conn *c, const struct tls_opts *opts,
+			  struct tls_info *info);
+
+/* For net.c: read or write through TLS, waiting under the deadline. */
+enum net_status tls_recv(struct conn *c, void *data, size_t len, size_t *got);
+enum net_status tls_send(struct conn *c, const void *data, size_t len,
+			 size_t *sent);
+/* Send close_notify (without waiting for the answer) and free. */
+void tls_end(struct conn *c);
+
+#endif

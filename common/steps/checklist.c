@@ -1,0 +1,253 @@
+/*
+ * checklist.c - check_ims: the six steps of KB Q182339 from one profile.
+ *
+ * Each step described by the profile (its section is there) runs as its
+ * own plugin, "check_ims_NAME -C PROFILE", found beside check_ims; all run
+ * at once, since no step depends on another, and each gets the time that
+ * is left.  Their output is read back as plugin output (nagios.c), so the
+ * steps stay exactly what Nagios would see when running them one by one.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/diag.h"
+#include "steps/checklist.h"
+#include "core/child.h"
+#include "core/nagios.h"
+#include "core/profile.h"
+
+#define MARGIN_S 0.3 /* a step must end this much before us */
+
+struct step {
+	int number;
+	const char *section; /* in the profile, and the plugin's suffix */
+	const char *advice;  /* what to look at, in today's words */
+};
+
+static const struct step steps[CHECKLIST_STEPS] = {
+    {1, "dns",
+     "ask whoever serves the DNS zone for an MX record naming the mail "
+     "host, an A (and AAAA) record with its static address, and a PTR "
+     "record for that address naming the host again (dig MX DOMAIN; "
+     "dig -x ADDRESS)"},
+    {2, "smarthost",
+     "relay outgoing mail to the ISP's smarthost given by IP address "
+     "(Postfix: relayhost = [IP]:25), with the sender and TLS the ISP "
+     "expects, and use the ISP's DNS servers"},
+    {3, "pop3",
+     "accept local recipients and deliver them into the mailboxes POP3 "
+     "reads (Postfix: mydestination or virtual_mailbox_domains and maps; "
+     "Dovecot: mail_location on the same Maildirs), and check POP3 logins "
+     "and TLS"},
+    {4, "outbound",
+     "relay mail for every external domain for the local network only "
+     "(Postfix: mynetworks; smtpd_relay_restrictions = permit_mynetworks, "
+     "reject_unauth_destination) and refuse it for everyone else"},
+    {5, "route",
+     "let outgoing mail leave unchanged through the smarthost: look for "
+     "rewriting (canonical_maps, recipient_canonical_maps, "
+     "virtual_alias_maps) and for routes around the relayhost "
+     "(transport_maps)"},
+    {6, "tcpip",
+     "on the mail host, make host name and domain give the FQDN the DNS "
+     "has for the static address, list the ISP's DNS servers in "
+     "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
+};
+
+/* One step running as a child process. */
+struct run {
+	const struct step *step;
+	struct child child;
+};
+
+int
+checklist_parse_steps(struct checklist_conf *conf, const char *arg, char *err,
+		      size_t errlen)
+{
+	const char *p = arg;
+
+	while (*p != '\0') {
+		if (*p < '1' || *p > '0' + CHECKLIST_STEPS ||
+		    (p[1] != ',' && p[1] != '\0'))
+			return errorf(err, errlen,
+				      "--steps: '%s' is not a list of steps "
+				      "1 to %d",
+				      arg, CHECKLIST_STEPS);
+		conf->only[*p - '0'] = true;
+		p += p[1] == ',' ? 2 : 1;
+	}
+	conf->some = true;
+	return 0;
+}
+
+/* The folder check_ims runs from: the steps are installed beside it. */
+static void
+plugin_dir(char *out, size_t size)
+{
+	char self[PATH_MAX];
+	ssize_t n;
+	const char *env = getenv("IMSCHECK_PLUGINDIR");
+
+	if (env != NULL) {
+		snprintf(out, size, "%s", env);
+		return;
+	}
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	self[n > 0 ? n : 0] = '\0';
+	snprintf(out, size, "%s", n > 0 ? dirname(self) : ".");
+}
+
+static void
+start(struct run *run, const char *dir, const char *profile, double seconds,
+      const struct plugin *p)
+{
+	char path[PATH_MAX], name[64], timeout[48];
+	char *argv[8];
+	int argc = 0;
+
+	snprintf(name, sizeof(name), "check_ims_%s", run->step->section);
+	snprintf(timeout, sizeof(timeout), "%.3f:%s", seconds,
+		 state_name(p->timeout_state));
+	argv[argc++] = name;
+	argv[argc++] = (char *)"-C";
+	argv[argc++] = (char *)profile;
+	argv[argc++] = (char *)"-t";
+	argv[argc++] = timeout;
+	if (p->verbose > 0)
+		argv[argc++] = (char *)(p->verbose >= 3 ? "-vvv" : "-v");
+	argv[argc] = NULL;
+	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
+	    (int)sizeof(path)) {
+		memset(&run->child, 0, sizeof(run->child));
+		run->child.fd = -1;
+		snprintf(run->child.error, sizeof(run->child.error),
+			 "plugin path too long");
+		return;
+	}
+	child_start(&run->child, path, argv);
+}
+
+/* Read every child's output until all are done or the deadline passes. */
+static void
+collect(struct run *runs, size_t n, const struct plugin *p)
+{
+	struct pollfd pfd[CHECKLIST_STEPS];
+	struct child *reading[CHECKLIST_STEPS];
+	size_t open_fds;
+
+	for (;;) {
+		open_fds = 0;
+		for (size_t i = 0; i < n; i++)
+			if (runs[i].child.fd != -1) {
+				reading[open_fds] = &runs[i].child;
+				pfd[open_fds++] = (struct pollfd){
+				    runs[i].child.fd, POLLIN, 0};
+			}
+		if (open_fds == 0 || plugin_timed_out(p))
+			break;
+		if (poll(pfd, open_fds, deadline_poll_ms(&p->deadline)) < 0 &&
+		    errno != EINTR)
+			break;
+		for (size_t k = 0; k < open_fds; k++)
+			if (pfd[k].revents != 0)
+				child_read(reading[k]);
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (runs[i].child.fd != -1) /* still running at our deadline */
+			child_kill(&runs[i].child);
+		child_reap(&runs[i].child, true);
+	}
+}
+
+/* One step's result into the checklist's, in checklist order. */
+static bool
+report(const struct run *run, const struct checklist_conf *conf,
+       const struct plugin *p, struct result *r)
+{
+	struct result step;
+	struct buf text = BUF_INIT(RESULT_SUMMARY_MAX);
+	char label[PERF_LABEL_MAX];
+	int n = run->step->number;
+	bool failing;
+
+	result_init(&step, run->step->section);
+	if (run->child.killed)
+		result_fail(&step, p->timeout_state,
+			    "did not end before the deadline");
+	else
+		child_result(&run->child, STATE_UNKNOWN, &step);
+	result_status_text(&step, &text);
+	failing = step.state != STATE_OK;
+	if (failing)
+		result_problem(r, step.state, "step %d %s: %s", n,
+			       run->step->section, buf_str(&text));
+	else
+		result_line(r, STATE_OK, "step %d %s: %s", n,
+			    run->step->section, buf_str(&text));
+	for (size_t i = 0; p->verbose > 0 && i < step.nlines; i++)
+		result_line(r, step.lines[i].state, "  %s", step.lines[i].text);
+	if (failing && conf->advice)
+		result_line(r, step.state, "  advice: %s", run->step->advice);
+	for (size_t i = 0; i < step.nperf; i++) {
+		struct perf *pf = &step.perf[i];
+		struct range w = {0}, cr = {0};
+
+		snprintf(label, sizeof(label), "step%d_%.48s", n, pf->label);
+		range_parse(pf->warn, &w);
+		range_parse(pf->crit, &cr);
+		result_perf(r, label, pf->value, pf->uom, &w, &cr, pf->min,
+			    pf->max);
+	}
+	buf_free(&text);
+	result_free(&step);
+	return failing;
+}
+
+void
+checklist_run(const struct checklist_conf *conf, const struct plugin *p,
+	      struct result *r)
+{
+	struct run runs[CHECKLIST_STEPS];
+	char dir[PATH_MAX], err[512];
+	struct profile prof;
+	size_t n = 0, failing = 0;
+	double seconds = deadline_left(&p->deadline) - MARGIN_S;
+
+	r->in_order = true;
+	if (profile_load(&prof, p->config, err, sizeof(err)) == -1) {
+		result_fail(r, STATE_UNKNOWN, "%s", err);
+		return;
+	}
+	plugin_dir(dir, sizeof(dir));
+	memset(runs, 0, sizeof(runs));
+	for (size_t i = 0; i < CHECKLIST_STEPS; i++) {
+		if (profile_get(&prof, steps[i].section) == NULL ||
+		    (conf->some && !conf->only[steps[i].number]))
+			continue;
+		runs[n].step = &steps[i];
+		start(&runs[n++], dir, p->config, seconds > 0.1 ? seconds : 0.1,
+		      p);
+	}
+	profile_free(&prof);
+	if (n == 0) {
+		result_fail(r, STATE_UNKNOWN,
+			    "the profile describes none of the steps asked "
+			    "for");
+		return;
+	}
+	collect(runs, n, p);
+	for (size_t i = 0; i < n; i++) {
+		failing += report(&runs[i], conf, p, r);
+		child_free(&runs[i].child);
+	}
+	if (failing > 0)
+		result_subject(r, "%zu of %zu steps failing", failing, n);
+	else
+		result_summary(r, "all %zu steps OK", n);
+}

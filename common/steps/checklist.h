@@ -1,0 +1,28 @@
+/*
+ * checklist.h - the whole checklist at once: every step the site profile
+ * describes, each run as its own plugin, in parallel, under one deadline,
+ * summed up in checklist order.
+ */
+#ifndef IMSCHECK_CHECKLIST_H
+#define IMSCHECK_CHECKLIST_H
+
+#include <stdbool.h>
+
+#include "core/plugin.h"
+#include "core/result.h"
+
+#define CHECKLIST_STEPS 6
+
+struct checklist_conf {
+	bool only[CHECKLIST_STEPS + 1]; /* --steps: the steps to run */
+	bool some;			/* --steps was given */
+	bool advice;
+};
+
+/* Parse "1,2,6" into conf->only; 0, or -1 with the reason in err. */
+int checklist_parse_steps(struct checklist_conf *conf, const char *arg,
+			  char *err, size_t errlen);
+void checklist_run(const struct checklist_conf *conf, const struct plugin *p,
+		   struct result *r);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * probe_check.h - a probe's round trip as steps 3 and 5 run it: send it
+ * through the mail service over SMTP, then read the mailbox over POP3,
+ * session after session, until it arrives or the deadline passes; delete
+ * it, and our own stale probes from earlier runs, and nothing else.
+ */
+#ifndef IMSCHECK_PROBE_CHECK_H
+#define IMSCHECK_PROBE_CHECK_H
+
+#include "steps/pop3_check.h"
+#include "proto/probe.h"
+#include "steps/smtp_check.h"
+
+#define PROBE_SCAN_MAX 10000 /* messages of a mailbox looked at */
+
+struct probe_trip {
+	struct probe probe;
+	double sent; /* monotonic, when DATA was accepted */
+	bool found;
+	double delivery; /* seconds from sent to found */
+	struct probe_headers headers;
+	size_t swept;			/* stale probes of ours deleted */
+	size_t sessions;		/* POP3 sessions it took */
+	unsigned long messages, octets; /* STAT of the first session */
+};
+
+/*
+ * Before sending: one session that logs in, asks STAT and sweeps stale
+ * probes of ours, so that no probe is sent to a mailbox that cannot be
+ * read; over TLS, the mailbox's certificate is judged (t->cert).  0, or -1
+ * after a problem in r.
+ */
+int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
+			double stale_after, const struct plugin *p,
+			struct result *r);
+
+/*
+ * Send the probe from -> rcpt through the SMTP target.  0, or -1 after a
+ * problem in r.
+ */
+int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
+		     const char *from, const char *rcpt, const struct plugin *p,
+		     struct result *r);
+
+/*
+ * Read the mailbox until the probe arrives or the deadline passes.
+ * Probes of ours older than stale_after seconds are deleted on the way.
+ * 0 (see trip->found), or -1 after a problem in r.
+ */
+int probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
+		     double stale_after, const struct plugin *p,
+		     struct result *r);
+
+#endif

@@ -1,0 +1,284 @@
+/*
+ * smtp_check.c - the session and the judgements the SMTP steps share.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "core/diag.h"
+#include "steps/smtp_check.h"
+
+/* The state for a failure: the -t state when it was the deadline. */
+static enum state
+failure_state(const struct smtp_session *ss, const struct plugin *p)
+{
+	if (ss->smtp.net == NET_TIMEOUT || plugin_timed_out(p))
+		return p->timeout_state;
+	return STATE_CRITICAL;
+}
+
+static const char *
+peer(const struct smtp_session *ss, const struct smtp_target *t)
+{
+	return ss->smtp.conn.peer[0] ? ss->smtp.conn.peer : t->host;
+}
+
+static int
+start_tls(struct smtp_session *ss, const struct smtp_target *t,
+	  const struct plugin *p, struct result *r)
+{
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
+	char reply[256];
+	size_t injected = 0;
+
+	if (!ss->smtp.caps.starttls) {
+		result_problem(r, STATE_CRITICAL,
+			       "%s does not offer STARTTLS%s", peer(ss, t),
+			       ss->smtp.caps.esmtp ? "" : " (it refused EHLO)");
+		return -1;
+	}
+	if (smtp_starttls(&ss->smtp, ss->ehlo, &o, &ss->tls_info, &injected) ==
+	    -1) {
+		result_problem(r, failure_state(ss, p),
+			       "%s failed at STARTTLS: %s", peer(ss, t),
+			       ss->smtp.error);
+		return -1;
+	}
+	if (ss->smtp.conn.tls == NULL) {
+		smtp_reply_line(&ss->smtp.reply, reply, sizeof(reply));
+		result_problem(r, STATE_CRITICAL, "%s refused STARTTLS: %s",
+			       peer(ss, t), reply);
+		return -1;
+	}
+	ss->tls = true;
+	if (injected > 0)
+		result_line(r, STATE_WARNING,
+			    "%zu bytes sent in plaintext after the 220 to "
+			    "STARTTLS were dropped",
+			    injected);
+	return 0;
+}
+
+int
+smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
+		const struct plugin *p, struct result *r)
+{
+	struct net_opts no = {.family = p->family, .source = t->source};
+	struct tls_opts o = {.ca_file = t->cert.ca_file,
+			     .no_verify = t->cert.no_verify};
+	struct smtp *s = &ss->smtp;
+	char reply[256];
+
+	ss->started = mono_now();
+	s->transcript_on = p->verbose >= 3;
+	if (t->ehlo != NULL)
+		snprintf(ss->ehlo, sizeof(ss->ehlo), "%s", t->ehlo);
+	else
+		smtp_default_ehlo(ss->ehlo, sizeof(ss->ehlo), t->domain);
+	if (smtp_connect(s, t->host, t->port, &no, &p->deadline) == -1) {
+		result_problem(r, failure_state(ss, p),
+			       "no connection to %s: %s", peer(ss, t),
+			       s->error);
+		return -1;
+	}
+	if (t->tls) {
+		enum net_status st = tls_start(&s->conn, &o, &ss->tls_info);
+
+		if (st != NET_OK) {
+			s->net = st;
+			result_problem(r, failure_state(ss, p),
+				       "%s failed at the TLS handshake: %s",
+				       peer(ss, t),
+				       s->conn.error[0] ? s->conn.error
+							: net_status_name(st));
+			return -1;
+		}
+		ss->tls = true;
+	}
+	if (smtp_greeting(s) == -1) {
+		result_problem(r, failure_state(ss, p),
+			       "%s failed at the greeting: %s", peer(ss, t),
+			       s->error);
+		return -1;
+	}
+	if (s->reply.code != 220) {
+		smtp_reply_line(&s->reply, reply, sizeof(reply));
+		result_problem(r, STATE_CRITICAL, "%s greeted with %s",
+			       peer(ss, t), reply);
+		return -1;
+	}
+	ss->transaction_started = mono_now();
+	if (smtp_ehlo(s, ss->ehlo) == -1) {
+		smtp_check_refused(ss, p, r, "EHLO", -1);
+		return -1;
+	}
+	if (smtp_class(s) != 2) {
+		smtp_reply_line(&s->reply, reply, sizeof(reply));
+		result_problem(r, STATE_CRITICAL, "%s refused %s: %s",
+			       peer(ss, t), s->helo ? "EHLO and HELO" : "EHLO",
+			       reply);
+		return -1;
+	}
+	if (t->starttls && start_tls(ss, t, p, r) == -1)
+		return -1;
+	if (ss->tls && smtp_class(s) != 2) {
+		smtp_check_refused(ss, p, r, "EHLO after STARTTLS",
+				   s->reply.code ? 0 : -1);
+		return -1;
+	}
+	return 0;
+}
+
+void
+smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
+		struct result *r)
+{
+	if (ss->tls)
+		tls_check_judge(&t->cert, &ss->tls_info, peer(ss, t), r);
+}
+
+void
+smtp_check_refused(struct smtp_session *ss, const struct plugin *p,
+		   struct result *r, const char *what, int rc)
+{
+	char reply[256];
+	const char *host = ss->smtp.conn.peer;
+
+	if (rc == -1) {
+		result_problem(r, failure_state(ss, p), "%s failed at %s: %s",
+			       host, what, ss->smtp.error);
+		return;
+	}
+	smtp_reply_line(&ss->smtp.reply, reply, sizeof(reply));
+	if (smtp_class(&ss->smtp) == 4)
+		result_problem(r, STATE_WARNING,
+			       "%s temporarily refused %s: %s", host, what,
+			       reply);
+	else
+		result_problem(r, STATE_CRITICAL, "%s refused %s: %s", host,
+			       what, reply);
+}
+
+void
+smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
+		struct result *r)
+{
+	double total = mono_now() - ss->started;
+	double tx = ss->transaction_started > 0
+			? mono_now() - ss->transaction_started
+			: 0;
+	enum state s;
+
+	result_perf(r, "connect", ss->smtp.conn.connect_seconds, "s", NULL,
+		    NULL, 0, NAN);
+	result_perf(r, "greeting", ss->smtp.greeting_seconds, "s", NULL, NULL,
+		    0, NAN);
+	result_perf(r, "transaction", tx, "s", NULL, NULL, 0, NAN);
+	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
+	if (ss->tls && ss->tls_info.has_cert)
+		result_perf(r, "cert_days",
+			    round(ss->tls_info.days_left * 100) / 100, "", NULL,
+			    NULL, NAN, NAN);
+	if (s != STATE_OK) {
+		result_problem(
+		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
+		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
+	}
+}
+
+void
+smtp_check_close(struct smtp_session *ss, const struct plugin *p,
+		 struct result *r)
+{
+	const char *t, *nl;
+
+	smtp_close(&ss->smtp);
+	for (t = buf_str(&ss->smtp.transcript); p->verbose >= 3 && *t;
+	     t = nl + 1) {
+		if ((nl = strchr(t, '\n')) == NULL)
+			break;
+		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
+	}
+	smtp_free(&ss->smtp);
+}
+
+int
+smtp_check_address(const char *opt, const char *addr, char *err, size_t errlen)
+{
+	for (const char *c = addr; *c != '\0'; c++)
+		if ((unsigned char)*c <= ' ' || *c == '<' || *c == '>' ||
+		    *c == 0x7f)
+			return errorf(err, errlen,
+				      "--%s: '%.100s' is not a mail address",
+				      opt, addr);
+	if (strlen(addr) > 254)
+		return errorf(err, errlen, "--%s: address too long", opt);
+	return 0;
+}
+
+int
+smtp_check_validate_target(const struct smtp_target *t, char *err,
+			   size_t errlen)
+{
+	char canon[ADDR_TEXT_MAX];
+
+	if (!addr_valid_name(t->host) && !addr_is_literal(t->host))
+		return errorf(err, errlen,
+			      "--host: '%.100s' is not a host name or address",
+			      t->host);
+	if (t->domain != NULL && !addr_valid_name(t->domain))
+		return errorf(err, errlen,
+			      "--domain: '%.100s' is not a domain name",
+			      t->domain);
+	if (t->ehlo != NULL && !addr_valid_name(t->ehlo) &&
+	    !(t->ehlo[0] == '[' && t->ehlo[strlen(t->ehlo) - 1] == ']'))
+		return errorf(err, errlen,
+			      "--ehlo: '%.100s' is not a host name or "
+			      "[address]",
+			      t->ehlo);
+	if (t->source != NULL &&
+	    addr_canon(t->source, canon, sizeof(canon)) == -1)
+		return errorf(err, errlen,
+			      "--source: '%.100s' is not an IP address",
+			      t->source);
+	return 0;
+}
+
+int
+smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
+	       size_t errlen)
+{
+	unsigned long port;
+
+	switch (key) {
+	case 'H':
+		t->host = arg;
+		return 0;
+	case 'p':
+		if (plugin_parse_uint("port", arg, 65535, &port, err, errlen) ==
+			-1 ||
+		    port == 0)
+			return errorf(err, errlen,
+				      "--port: '%s' is not a port number", arg);
+		t->port = (unsigned)port;
+		return 0;
+	case 'D':
+		t->domain = arg;
+		return 0;
+	case 'e':
+		t->ehlo = arg;
+		return 0;
+	case SMTP_KEY_SOURCE:
+		t->source = arg;
+		return 0;
+	case 'S':
+		t->starttls = true;
+		return 0;
+	case SMTP_KEY_TLS:
+		t->tls = true;
+		return 0;
+	}
+	return tls_check_set(&t->cert, key, arg, err, errlen);
+}

@@ -1,0 +1,170 @@
+/*
+ * step_pop3.c - checklist step 3: "verify that the Reroute incoming SMTP
+ * mail (required for POP3 support) option is selected".
+ *
+ * Seen from outside: the POP3 server greets, offers STLS when required and
+ * lets the user in; the mail service accepts the local mailbox as a
+ * recipient; and with --round-trip a probe sent to it over SMTP really
+ * lands in the POP3 mailbox, where it is found and deleted.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/addr.h"
+#include "core/diag.h"
+#include "steps/probe_check.h"
+#include "steps/step_pop3.h"
+
+/* The mailbox as it is: greeting, STLS, login, STAT; the certificate. */
+static int
+mailbox(const struct pop3_target *t, const struct plugin *p, struct result *r,
+	unsigned long *count, unsigned long *octets, struct tls_info *ti)
+{
+	struct pop3_session ps = {0};
+	int rc = -1;
+
+	if (pop3_check_open(&ps, t, p, r) == 0) {
+		if (ps.tls) {
+			tls_check_judge(&t->cert, &ps.tls_info,
+					ps.pop3.conn.peer, r);
+			*ti = ps.tls_info;
+		}
+		if (t->user != NULL && pop3_stat(&ps.pop3, count, octets) == -1)
+			result_problem(r, STATE_CRITICAL,
+				       "%s failed at STAT: %s",
+				       ps.pop3.conn.peer, ps.pop3.error);
+		else
+			rc = 0;
+		if (rc == 0)
+			result_summary(r, "%s%s %s%s", ps.pop3.conn.peer,
+				       ps.tls ? " over TLS" : "",
+				       t->user ? "logged in as " : "greeted",
+				       t->user ? t->user : "");
+	}
+	pop3_check_close(&ps, p, r);
+	return rc;
+}
+
+/* The service accepts the local mailbox (RCPT, then RSET: no message). */
+static void
+reroute(const struct step_pop3_conf *conf, const char *from,
+	const struct plugin *p, struct result *r)
+{
+	struct smtp_session ss = {0};
+	char what[300];
+	int rc;
+
+	if (smtp_check_open(&ss, &conf->smtp, p, r) == 0) {
+		snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
+		if ((rc = smtp_command(&ss.smtp, "%s", what)) == 0 &&
+		    smtp_class(&ss.smtp) == 2) {
+			snprintf(what, sizeof(what), "RCPT TO:<%.256s>",
+				 conf->rcpt);
+			rc = smtp_command(&ss.smtp, "%s", what);
+		}
+		if (rc == -1 || smtp_class(&ss.smtp) != 2)
+			smtp_check_refused(&ss, p, r, what, rc);
+		else
+			result_summary(r, "; %s accepts mail for <%s>",
+				       ss.smtp.conn.peer, conf->rcpt);
+		smtp_command(&ss.smtp, "RSET");
+	}
+	smtp_check_close(&ss, p, r);
+}
+
+/* The probe's round trip: its delivery seconds, or NAN when it failed. */
+static double
+round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
+	   const char *from, const struct plugin *p, struct result *r)
+{
+	struct probe_trip trip = {0};
+
+	if (probe_new(&trip.probe, t->password) == -1) {
+		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
+		return NAN;
+	}
+	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
+		-1 ||
+	    probe_check_wait(&trip, t, p->timeout, p, r) == -1)
+		return NAN;
+	if (trip.swept > 0)
+		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
+			    trip.swept);
+	if (!trip.found) {
+		result_problem(r, p->timeout_state,
+			       "the probe to <%s> did not arrive within %g s",
+			       conf->rcpt, p->timeout);
+		return NAN;
+	}
+	result_summary(r, "; probe delivered to <%s> in %.2f s", conf->rcpt,
+		       trip.delivery);
+	return trip.delivery;
+}
+
+void
+step_pop3_run(const struct step_pop3_conf *conf, const struct plugin *p,
+	      struct result *r)
+{
+	struct pop3_target t = conf->pop3; /* with the password loaded */
+	const char *from = conf->from ? conf->from : conf->rcpt;
+	unsigned long count = 0, octets = 0;
+	double started = mono_now(), delivery = NAN, total;
+	struct tls_info ti = {0};
+	enum state s;
+
+	if (t.user != NULL && pop3_check_password(&t, r) == -1)
+		return;
+	if (mailbox(&t, p, r, &count, &octets, &ti) == 0) {
+		if (conf->rcpt != NULL && !conf->round_trip)
+			reroute(conf, from, p, r);
+		if (conf->round_trip)
+			delivery = round_trip(conf, &t, from, p, r);
+	}
+	total = mono_now() - started;
+	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
+	if (s != STATE_OK)
+		result_problem(
+		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
+		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
+	if (t.user != NULL) {
+		result_perf(r, "messages", (double)count, "", NULL, NULL, 0,
+			    NAN);
+		result_perf(r, "octets", (double)octets, "B", NULL, NULL, 0,
+			    NAN);
+	}
+	if (!isnan(delivery))
+		result_perf(r, "delivery", delivery, "s", NULL, NULL, 0, NAN);
+	tls_check_perf(&ti, r);
+	explicit_bzero(t.password, sizeof(t.password));
+}
+
+int
+step_pop3_validate(struct step_pop3_conf *conf, char *err, size_t errlen)
+{
+	const struct pop3_target *t = &conf->pop3;
+
+	if (t->host == NULL)
+		return errorf(err, errlen, "-H/--host is required");
+	if (!addr_valid_name(t->host) && !addr_is_literal(t->host))
+		return errorf(err, errlen,
+			      "--host: '%.100s' is not a host name or address",
+			      t->host);
+	if (t->tls && t->stls)
+		return errorf(err, errlen,
+			      "--tls and --stls exclude each other");
+	if (conf->rcpt != NULL && conf->smtp.host == NULL)
+		return errorf(err, errlen, "--rcpt needs --smtp HOST[:PORT]");
+	if (conf->round_trip &&
+	    (conf->rcpt == NULL || conf->smtp.host == NULL || t->user == NULL))
+		return errorf(err, errlen,
+			      "--round-trip needs --smtp, --rcpt and -u");
+	if (conf->rcpt != NULL &&
+	    smtp_check_address("rcpt", conf->rcpt, err, errlen) == -1)
+		return -1;
+	if (conf->from != NULL &&
+	    smtp_check_address("from", conf->from, err, errlen) == -1)
+		return -1;
+	if (conf->smtp.host != NULL)
+		return smtp_check_validate_target(&conf->smtp, err, errlen);
+	return 0;
+}

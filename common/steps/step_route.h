@@ -1,0 +1,24 @@
+/*
+ * step_route.h - checklist step 5: the address space "*" has no routing
+ * address: mail leaves through the smarthost with its recipient as it was.
+ */
+#ifndef IMSCHECK_STEP_ROUTE_H
+#define IMSCHECK_STEP_ROUTE_H
+
+#include "steps/pop3_check.h"
+#include "steps/smtp_check.h"
+
+struct step_route_conf {
+	struct smtp_target smtp; /* the mail service */
+	const char *from;	 /* the probe's sender (default: rcpt) */
+	const char *rcpt;	 /* an external probe mailbox */
+	char pop3_host[256];	 /* --pop3 HOST[:PORT] */
+	struct pop3_target pop3; /* host points at pop3_host */
+	const char *via;	 /* the smarthost, as the headers name it */
+};
+
+int step_route_validate(struct step_route_conf *conf, char *err, size_t errlen);
+void step_route_run(const struct step_route_conf *conf, const struct plugin *p,
+		    struct result *r);
+
+#endif
