@@ -158,10 +158,6 @@ uint32_t hash_id(const char *id);
 /* A value in thousandths, rounded and clamped to Integer32 (the MIB). */
 int32_t perf_milli(double value);
 
-/* Logging, through net-snmp's log (stderr or syslog). */
-void agent_log(int priority, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
 /* What a check's new state should cause: a notification (mib.c). */
 typedef void (*notify_fn)(const struct check *c);
 

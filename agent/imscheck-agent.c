@@ -28,6 +28,7 @@
 
 #include "agent.h"
 #include "core/deadline.h"
+#include "core/diag.h"
 #include "mib.h"
 
 #define DEFAULT_PROFILE "/etc/imscheck/imscheck.conf"
@@ -44,15 +45,10 @@ struct options {
 	bool test; /* -t: check the profile and exit */
 };
 
-void
-agent_log(int priority, const char *fmt, ...)
+/* The agent's log lines go through net-snmp's log (stderr or syslog). */
+static void
+log_to_snmp(int priority, const char *line)
 {
-	char line[1024];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
 	snmp_log(priority, "%s\n", line);
 }
 
@@ -159,23 +155,23 @@ drop_privileges(const struct agent_conf *conf)
 	if (geteuid() != 0)
 		return 0;
 	if ((pw = getpwnam(user)) == NULL) {
-		agent_log(LOG_ERR,
-			  "user %s does not exist: create it (adduser --system "
-			  "%s) or name another in agent.user",
-			  user, user);
+		diag_log(LOG_ERR,
+			 "user %s does not exist: create it (adduser --system "
+			 "%s) or name another in agent.user",
+			 user, user);
 		return -1;
 	}
 	if (pw->pw_uid == 0) {
-		agent_log(LOG_ERR, "agent.user %s is root: name another", user);
+		diag_log(LOG_ERR, "agent.user %s is root: name another", user);
 		return -1;
 	}
 	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
 	    setuid(pw->pw_uid) == -1 || setuid(0) != -1) {
-		agent_log(LOG_ERR, "cannot become %s: %s", user,
-			  strerror(errno));
+		diag_log(LOG_ERR, "cannot become %s: %s", user,
+			 strerror(errno));
 		return -1;
 	}
-	agent_log(LOG_INFO, "running as %s", user);
+	diag_log(LOG_INFO, "running as %s", user);
 	return 0;
 }
 
@@ -263,10 +259,10 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 	char err[1024];
 
 	if (agent_conf_load(&fresh, path, err, sizeof(err)) == -1) {
-		agent_log(LOG_ERR,
-			  "reload refused, the profile in force is kept: "
-			  "%s",
-			  err);
+		diag_log(LOG_ERR,
+			 "reload refused, the profile in force is kept: "
+			 "%s",
+			 err);
 		return;
 	}
 	runner_sync(run, t, &fresh);
@@ -274,8 +270,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 	*conf = fresh;
 	run->conf = conf;
 	mib_reloaded();
-	agent_log(LOG_NOTICE, "reloaded %s: %zu scheduled checks", path,
-		  conf->nchecks);
+	diag_log(LOG_NOTICE, "reloaded %s: %zu scheduled checks", path,
+		 conf->nchecks);
 }
 
 /*
@@ -374,27 +370,27 @@ main(int argc, char **argv)
 		snmp_enable_stderrlog();
 	else
 		snmp_enable_syslog_ident(AGENT_NAME, LOG_DAEMON);
+	diag_set_sink(log_to_snmp);
 	table_init(&t);
 	runner_init(&run, mib_notify);
 	if (signals_init() == -1) {
-		agent_log(LOG_ERR, "signals: %s", strerror(errno));
+		diag_log(LOG_ERR, "signals: %s", strerror(errno));
 		return 1;
 	}
 	if (snmp_start(&o, &conf, &t) == -1) {
-		agent_log(LOG_ERR,
-			  "cannot register IMSCHECK-MIB with net-snmp");
+		diag_log(LOG_ERR, "cannot register IMSCHECK-MIB with net-snmp");
 		return 1;
 	}
 	if (drop_privileges(&conf) == -1)
 		return 1;
 	if (reset_environment() == -1) {
-		agent_log(LOG_ERR, "environment: %s", strerror(errno));
+		diag_log(LOG_ERR, "environment: %s", strerror(errno));
 		return 1;
 	}
 	runner_sync(&run, &t, &conf);
-	agent_log(LOG_NOTICE, "%s %s started: %zu scheduled checks%s%s",
-		  AGENT_NAME, IMSCHECK_VERSION, conf.nchecks,
-		  conf.spool ? ", spool " : "", conf.spool ? conf.spool : "");
+	diag_log(LOG_NOTICE, "%s %s started: %zu scheduled checks%s%s",
+		 AGENT_NAME, IMSCHECK_VERSION, conf.nchecks,
+		 conf.spool ? ", spool " : "", conf.spool ? conf.spool : "");
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;
@@ -402,7 +398,7 @@ main(int argc, char **argv)
 		}
 		loop_once(&run, &t, &conf, &next_scan);
 	}
-	agent_log(LOG_NOTICE, "stopping");
+	diag_log(LOG_NOTICE, "stopping");
 	runner_free(&run, &t);
 	snmp_shutdown(AGENT_NAME);
 	table_free(&t);

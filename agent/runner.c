@@ -13,6 +13,7 @@
 #include <syslog.h>
 
 #include "agent.h"
+#include "core/diag.h"
 #include "core/deadline.h"
 
 int
@@ -69,18 +70,18 @@ runner_sync(struct runner *run, struct table *t, const struct agent_conf *conf)
 
 		if (c != NULL && c->source == SOURCE_SPOOL) {
 			/* The schedule wins over a spool record of that id. */
-			agent_log(LOG_WARNING,
-				  "check %s: scheduled and in the spool; the "
-				  "spool record is ignored",
-				  sc->id);
+			diag_log(LOG_WARNING,
+				 "check %s: scheduled and in the spool; the "
+				 "spool record is ignored",
+				 sc->id);
 			table_remove(t, table_lower_bound(t, c->index));
 			c = NULL;
 		}
 		if (c == NULL) {
 			if ((c = table_add(t, sc->id, SOURCE_SCHEDULE)) ==
 			    NULL) {
-				agent_log(LOG_ERR, "check %s: out of memory",
-					  sc->id);
+				diag_log(LOG_ERR, "check %s: out of memory",
+					 sc->id);
 				continue;
 			}
 			c->due = now + first_due(sc->id, conf->spread);
@@ -135,7 +136,7 @@ start(struct runner *run, struct check *c, double now)
 	c->started_wall = wall_now();
 	c->due = now + sc->interval;
 	if (child_start(&c->child, sc->path, sc->argv) == -1)
-		agent_log(LOG_ERR, "check %s: %s", c->id, c->child.error);
+		diag_log(LOG_ERR, "check %s: %s", c->id, c->child.error);
 	c->running = true;
 	run->running[run->nrunning++] = c;
 }
@@ -181,12 +182,11 @@ finish(struct runner *run, struct check *c, double now)
 	if (c->child.killed) {
 		result_fail(&r, STATE_UNKNOWN, "killed at its timeout of %g s",
 			    c->sched->timeout);
-		agent_log(LOG_WARNING,
-			  "check %s: killed at its timeout of %g s", c->id,
-			  c->sched->timeout);
+		diag_log(LOG_WARNING, "check %s: killed at its timeout of %g s",
+			 c->id, c->sched->timeout);
 	} else if (WIFSIGNALED(c->child.status)) {
-		agent_log(LOG_WARNING, "check %s: killed by signal %d", c->id,
-			  WTERMSIG(c->child.status));
+		diag_log(LOG_WARNING, "check %s: killed by signal %d", c->id,
+			 WTERMSIG(c->child.status));
 	}
 	status_line(&c->child, &r, line, sizeof(line));
 	if (check_record(c, &r, line, c->started_wall, now - c->started_mono) &&

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "core/diag.h"
 
 static struct record_version
 version_of(const struct stat *st)
@@ -144,14 +145,14 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 		return;
 	if (slurp(dfd, name, text, &len, err, sizeof(err)) == -1 ||
 	    parse(text, len, name, &rec, err, sizeof(err)) == -1) {
-		agent_log(LOG_WARNING, "spool record %s: %s; skipped", name,
-			  err);
+		diag_log(LOG_WARNING, "spool record %s: %s; skipped", name,
+			 err);
 		remember_bad(t, name, st);
 		return;
 	}
 	prune_bad(t, false, name);
 	if (c == NULL && (c = table_add(t, name, SOURCE_SPOOL)) == NULL) {
-		agent_log(LOG_ERR, "spool record %s: out of memory", name);
+		diag_log(LOG_ERR, "spool record %s: out of memory", name);
 		result_free(&rec.result);
 		return;
 	}
@@ -178,8 +179,8 @@ spool_scan(struct table *t, const char *dir, notify_fn notify)
 
 	if (d == NULL) {
 		if (!t->spool_unreadable)
-			agent_log(LOG_WARNING, "spool %s: %s", dir,
-				  strerror(errno));
+			diag_log(LOG_WARNING, "spool %s: %s", dir,
+				 strerror(errno));
 		t->spool_unreadable = true;
 		return;
 	}

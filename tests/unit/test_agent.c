@@ -6,7 +6,6 @@
  */
 #include <math.h>
 #include <poll.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -14,6 +13,7 @@
 
 #include "agent.h"
 #include "core/deadline.h"
+#include "core/diag.h"
 #include "core/nagios.h"
 #include "unit.h"
 
@@ -21,16 +21,12 @@ static char dir[] = "/tmp/test_agent.XXXXXX";
 static int notified;
 static char logged[1024];
 
-/* The agent logs through net-snmp; here into a buffer the tests read. */
-void
-agent_log(int priority, const char *fmt, ...)
+/* The agent's log sink, here a buffer the tests read. */
+static void
+log_to_buffer(int priority, const char *line)
 {
-	va_list ap;
-
 	(void)priority;
-	va_start(ap, fmt);
-	vsnprintf(logged, sizeof(logged), fmt, ap);
-	va_end(ap);
+	snprintf(logged, sizeof(logged), "%s", line);
 }
 
 static void
@@ -364,6 +360,7 @@ int
 main(void)
 {
 	unit_suite = "unit/agent";
+	diag_set_sink(log_to_buffer);
 	if (mkdtemp(dir) == NULL)
 		return 1;
 	RUN(index_stays_with_id);
