@@ -14,7 +14,6 @@
 #include "core/diag.h"
 #include "proto/dns.h"
 #include "proto/net.h"
-#include "proto/tls.h"
 
 #define NET_IN_MAX (2 * NET_LINE_MAX) /* a reader never buffers more */
 
@@ -59,6 +58,50 @@ net_wait(struct conn *c, bool in)
 		}
 	}
 }
+
+static enum net_status
+plain_recv(struct conn *c, void *data, size_t len, size_t *got)
+{
+	enum net_status st;
+	ssize_t n;
+
+	*got = 0;
+	if ((st = net_wait(c, true)) != NET_OK)
+		return st;
+	n = recv(c->fd, data, len, 0);
+	if (n > 0) {
+		*got = (size_t)n;
+		return NET_OK;
+	}
+	if (n == 0)
+		return NET_CLOSED;
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return NET_OK;
+	errorf(c->error, sizeof(c->error), "recv: %s", strerror(errno));
+	return NET_ERROR;
+}
+
+static enum net_status
+plain_send(struct conn *c, const void *data, size_t len, size_t *sent)
+{
+	enum net_status st;
+	ssize_t n;
+
+	*sent = 0;
+	if ((st = net_wait(c, false)) != NET_OK)
+		return st;
+	n = send(c->fd, data, len, MSG_NOSIGNAL);
+	if (n >= 0) {
+		*sent = (size_t)n;
+		return NET_OK;
+	}
+	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		return NET_OK;
+	errorf(c->error, sizeof(c->error), "send: %s", strerror(errno));
+	return errno == EPIPE || errno == ECONNRESET ? NET_CLOSED : NET_ERROR;
+}
+
+static const struct conn_io plain_io = {plain_recv, plain_send, NULL};
 
 /* Fill a sockaddr from an address text and port. */
 static socklen_t
@@ -161,6 +204,7 @@ net_connect(struct conn *c, const char *host, unsigned port,
 
 	memset(c, 0, sizeof(*c));
 	c->fd = -1;
+	c->io = &plain_io;
 	c->deadline = deadline;
 	buf_init(&c->in, NET_IN_MAX);
 	snprintf(c->host, sizeof(c->host), "%s", host);
@@ -197,31 +241,15 @@ fill(struct conn *c)
 	char chunk[4096];
 	size_t room = c->in.max - c->in.len, got = 0;
 	enum net_status st;
-	ssize_t n;
 
 	if (room == 0)
 		return NET_TOOLONG;
 	if (room > sizeof(chunk))
 		room = sizeof(chunk);
-	if (c->tls != NULL) {
-		st = tls_recv(c, chunk, room, &got);
-		if (st == NET_OK && got > 0)
-			buf_append(&c->in, chunk, got);
-		return st;
-	}
-	if ((st = net_wait(c, true)) != NET_OK)
-		return st;
-	n = recv(c->fd, chunk, room, 0);
-	if (n > 0) {
-		buf_append(&c->in, chunk, (size_t)n);
-		return NET_OK;
-	}
-	if (n == 0)
-		return NET_CLOSED;
-	if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-		return NET_OK;
-	errorf(c->error, sizeof(c->error), "recv: %s", strerror(errno));
-	return NET_ERROR;
+	st = c->io->recv(c, chunk, room, &got);
+	if (st == NET_OK && got > 0)
+		buf_append(&c->in, chunk, got);
+	return st;
 }
 
 enum net_status
@@ -264,29 +292,11 @@ net_write(struct conn *c, const void *data, size_t len)
 
 	while (len > 0) {
 		size_t sent = 0;
-		ssize_t n;
 
-		if (c->tls != NULL) {
-			if ((st = tls_send(c, p, len, &sent)) != NET_OK)
-				return st;
-			p += sent;
-			len -= sent;
-			continue;
-		}
-		if ((st = net_wait(c, false)) != NET_OK)
+		if ((st = c->io->send(c, p, len, &sent)) != NET_OK)
 			return st;
-		n = send(c->fd, p, len, MSG_NOSIGNAL);
-		if (n >= 0) {
-			p += n;
-			len -= (size_t)n;
-		} else if (errno != EAGAIN && errno != EWOULDBLOCK &&
-			   errno != EINTR) {
-			errorf(c->error, sizeof(c->error), "send: %s",
-			       strerror(errno));
-			return errno == EPIPE || errno == ECONNRESET
-				   ? NET_CLOSED
-				   : NET_ERROR;
-		}
+		p += sent;
+		len -= sent;
 	}
 	return NET_OK;
 }
@@ -304,10 +314,18 @@ net_discard(struct conn *c)
 }
 
 void
+net_uninstall(struct conn *c)
+{
+	c->io = &plain_io;
+	c->io_state = NULL;
+}
+
+void
 net_close(struct conn *c)
 {
-	if (c->tls != NULL)
-		tls_end(c);
+	if (c->io != NULL && c->io->end != NULL)
+		c->io->end(c);
+	c->io = &plain_io;
 	if (c->fd != -1)
 		close(c->fd);
 	c->fd = -1;

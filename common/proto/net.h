@@ -2,8 +2,9 @@
  * net.h - TCP connections under the check's deadline: a non-blocking
  * connect to every address of a name in turn, optionally bound to a source
  * address, and a line reader with a length cap that never waits past the
- * deadline.  Once TLS is started on a connection (tls.h) the same calls
- * read and write through it.
+ * deadline.  A connection carries the functions that move its bytes:
+ * plain TCP here; a layer above, such as TLS (tls.h), installs its own, and
+ * the same calls then read and write through it (Postfix tls_stream).
  */
 #ifndef IMSCHECK_NET_H
 #define IMSCHECK_NET_H
@@ -31,12 +32,25 @@ struct net_opts {
 	const char *source; /* local address to bind to, or NULL */
 };
 
-struct tls_session;
+struct conn;
+
+/* How a connection moves its bytes, each call waiting under the deadline. */
+struct conn_io {
+	/* Receive up to len bytes; *got may be 0 when nothing came yet. */
+	enum net_status (*recv)(struct conn *c, void *data, size_t len,
+				size_t *got);
+	/* Send some of data; *sent says how much. */
+	enum net_status (*send)(struct conn *c, const void *data, size_t len,
+				size_t *sent);
+	/* Before the socket is closed; may be NULL. */
+	void (*end)(struct conn *c);
+};
 
 struct conn {
 	int fd;
-	struct tls_session *tls; /* set while TLS runs on the connection */
-	struct buf in;		 /* received and not yet taken */
+	const struct conn_io *io; /* net_connect() sets plain TCP */
+	void *io_state;		  /* the installed layer's own */
+	struct buf in;		  /* received and not yet taken */
 	const struct deadline *deadline;
 	char host[256];		    /* as given, for TLS name checks */
 	char addr[ADDR_TEXT_MAX];   /* the address connected to */
@@ -69,8 +83,14 @@ enum net_status net_write(struct conn *c, const void *data, size_t len);
 size_t net_buffered(const struct conn *c);
 void net_discard(struct conn *c);
 
-/* Wait until the socket is readable (in) or writable (!in); for tls.c. */
+/*
+ * Wait until the socket is readable (in) or writable (!in), for a layer's
+ * I/O functions.
+ */
 enum net_status net_wait(struct conn *c, bool in);
+
+/* Back to plain TCP, without calling the installed layer's end. */
+void net_uninstall(struct conn *c);
 
 void net_close(struct conn *c);
 

@@ -13,10 +13,31 @@
 #include "core/diag.h"
 #include "proto/tls.h"
 
+/* A connection's I/O state while TLS runs on it (conn.io_state). */
 struct tls_session {
 	SSL_CTX *ctx;
 	SSL *ssl;
 };
+
+static enum net_status tls_recv(struct conn *c, void *data, size_t len,
+				size_t *got);
+static enum net_status tls_send(struct conn *c, const void *data, size_t len,
+				size_t *sent);
+static void tls_end(struct conn *c);
+
+static const struct conn_io tls_io = {tls_recv, tls_send, tls_end};
+
+static SSL *
+ssl_of(const struct conn *c)
+{
+	return ((struct tls_session *)c->io_state)->ssl;
+}
+
+bool
+tls_active(const struct conn *c)
+{
+	return c->io == &tls_io;
+}
 
 /* OpenSSL's queued errors as one line, or fallback when there are none. */
 static void
@@ -42,7 +63,7 @@ ssl_reason(char *out, size_t size, const char *fallback)
 static enum net_status
 ssl_wait(struct conn *c, int ret, const char *what)
 {
-	int e = SSL_get_error(c->tls->ssl, ret);
+	int e = SSL_get_error(ssl_of(c), ret);
 	char reason[256];
 
 	switch (e) {
@@ -94,14 +115,15 @@ set_names(struct conn *c, SSL *ssl)
 static void
 describe_cert(struct conn *c, struct tls_info *info)
 {
-	X509 *cert = SSL_get1_peer_certificate(c->tls->ssl);
-	long verify = SSL_get_verify_result(c->tls->ssl);
+	SSL *ssl = ssl_of(c);
+	X509 *cert = SSL_get1_peer_certificate(ssl);
+	long verify = SSL_get_verify_result(ssl);
 	int days = 0, secs = 0;
 
 	snprintf(info->version, sizeof(info->version), "%s",
-		 SSL_get_version(c->tls->ssl));
+		 SSL_get_version(ssl));
 	snprintf(info->cipher, sizeof(info->cipher), "%s",
-		 SSL_get_cipher_name(c->tls->ssl));
+		 SSL_get_cipher_name(ssl));
 	info->verified = cert != NULL && verify == X509_V_OK;
 	info->expired = verify == X509_V_ERR_CERT_HAS_EXPIRED;
 	snprintf(info->verify_error, sizeof(info->verify_error), "%s",
@@ -155,10 +177,11 @@ tls_start(struct conn *c, const struct tls_opts *opts, struct tls_info *info)
 		errorf(c->error, sizeof(c->error), "TLS: %s", reason);
 		goto fail;
 	}
-	c->tls = t;
+	c->io = &tls_io;
+	c->io_state = t;
 	while ((ret = SSL_connect(t->ssl)) != 1) {
 		if ((st = ssl_wait(c, ret, "TLS handshake")) != NET_OK) {
-			c->tls = NULL;
+			net_uninstall(c);
 			session_free(t);
 			return st;
 		}
@@ -170,35 +193,35 @@ fail:
 	return NET_ERROR;
 }
 
-enum net_status
+static enum net_status
 tls_recv(struct conn *c, void *data, size_t len, size_t *got)
 {
 	enum net_status st;
 	int ret;
 
-	while ((ret = SSL_read_ex(c->tls->ssl, data, len, got)) != 1)
+	while ((ret = SSL_read_ex(ssl_of(c), data, len, got)) != 1)
 		if ((st = ssl_wait(c, ret, "TLS read")) != NET_OK)
 			return st;
 	return NET_OK;
 }
 
-enum net_status
+static enum net_status
 tls_send(struct conn *c, const void *data, size_t len, size_t *sent)
 {
 	enum net_status st;
 	int ret;
 
-	while ((ret = SSL_write_ex(c->tls->ssl, data, len, sent)) != 1)
+	while ((ret = SSL_write_ex(ssl_of(c), data, len, sent)) != 1)
 		if ((st = ssl_wait(c, ret, "TLS write")) != NET_OK)
 			return st;
 	return NET_OK;
 }
 
-void
+static void
 tls_end(struct conn *c)
 {
-	SSL_shutdown(c->tls->ssl); /* close_notify; the answer is not awaited */
-	session_free(c->tls);
-	c->tls = NULL;
+	SSL_shutdown(ssl_of(c)); /* close_notify; the answer is not awaited */
+	session_free(c->io_state);
+	c->io_state = NULL;
 	ERR_clear_error();
 }

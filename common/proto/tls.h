@@ -40,11 +40,10 @@ struct tls_info {
 enum net_status tls_start(struct conn *c, const struct tls_opts *opts,
 			  struct tls_info *info);
 
-/* For net.c: read or write through TLS, waiting under the deadline. */
-enum net_status tls_recv(struct conn *c, void *data, size_t len, size_t *got);
-enum net_status tls_send(struct conn *c, const void *data, size_t len,
-			 size_t *sent);
-/* Send close_notify (without waiting for the answer) and free. */
-void tls_end(struct conn *c);
+/*
+ * Whether TLS runs on c.  tls_start() installs TLS as the connection's I/O
+ * (net.h); net_close() sends close_notify, without waiting for the answer.
+ */
+bool tls_active(const struct conn *c);
 
 #endif

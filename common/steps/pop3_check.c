@@ -87,7 +87,7 @@ start_stls(struct pop3_session *ps, const struct pop3_target *t,
 			       peer(ps, t), s->error);
 		return -1;
 	}
-	if (s->conn.tls == NULL) {
+	if (!tls_active(&s->conn)) {
 		result_problem(r, STATE_CRITICAL, "%s refused STLS: -ERR %s",
 			       peer(ps, t), s->text);
 		return -1;

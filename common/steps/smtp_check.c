@@ -46,7 +46,7 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 			       ss->smtp.error);
 		return -1;
 	}
-	if (ss->smtp.conn.tls == NULL) {
+	if (!tls_active(&ss->smtp.conn)) {
 		smtp_reply_line(&ss->smtp.reply, reply, sizeof(reply));
 		result_problem(r, STATE_CRITICAL, "%s refused STARTTLS: %s",
 			       peer(ss, t), reply);
