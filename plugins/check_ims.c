@@ -36,13 +36,13 @@ set(void *conf, int key, const char *arg, char *err, size_t errlen)
 }
 
 static void
-run(void *conf, const struct plugin *p, struct result *r)
+run(void *conf, const struct run_ctx *ctx, struct result *r)
 {
-	if (p->config == NULL) {
+	if (ctx->profile == NULL) {
 		result_fail(r, STATE_UNKNOWN, "-C/--config FILE is required");
 		return;
 	}
-	checklist_run(conf, p, r);
+	checklist_run(conf, ctx, r);
 }
 
 static const struct plugin_info info = {

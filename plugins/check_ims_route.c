@@ -68,9 +68,9 @@ validate(void *conf, char *err, size_t errlen)
 }
 
 static void
-run(void *conf, const struct plugin *p, struct result *r)
+run(void *conf, const struct run_ctx *ctx, struct result *r)
 {
-	step_route_run(conf, p, r);
+	step_route_run(conf, ctx, r);
 }
 
 static const struct plugin_info info = {

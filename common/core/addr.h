@@ -23,6 +23,9 @@ int addr_canon(const char *text, char *out, size_t outsize);
 /* A host or domain name as a user would type it: labels of 1..63 bytes. */
 bool addr_valid_name(const char *name);
 
+/* Whether two DNS names are the same: without case, without a final dot. */
+bool addr_same_name(const char *a, const char *b);
+
 /* Whether a DNS name is really an address literal ("192.0.2.1"). */
 bool addr_is_literal(const char *name);
 

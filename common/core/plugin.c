@@ -154,12 +154,6 @@ plugin_list_add(const char *opt, const char **list, size_t *n, size_t max,
 	return 0;
 }
 
-bool
-plugin_timed_out(const struct plugin *p)
-{
-	return deadline_expired(&p->deadline);
-}
-
 /* -t SEC[:STATE] */
 static int
 parse_timeout(struct plugin *p, const char *arg, char *err, size_t errlen)
@@ -174,10 +168,11 @@ parse_timeout(struct plugin *p, const char *arg, char *err, size_t errlen)
 	}
 	memcpy(sec, arg, len);
 	sec[len] = '\0';
-	if (plugin_parse_seconds("timeout", sec, &p->timeout, err, errlen) ==
-	    -1)
+	if (plugin_parse_seconds("timeout", sec, &p->ctx.timeout, err,
+				 errlen) == -1)
 		return -1;
-	if (colon != NULL && state_parse(colon + 1, &p->timeout_state) == -1) {
+	if (colon != NULL &&
+	    state_parse(colon + 1, &p->ctx.timeout_state) == -1) {
 		errorf(err, errlen,
 		       "--timeout: '%s' is not a state (OK, WARNING, "
 		       "CRITICAL, UNKNOWN)",
@@ -222,14 +217,14 @@ apply(struct plugin *p, void *conf, const struct plugin_opt *o, const char *arg,
 {
 	switch (o->key) {
 	case 'v':
-		p->verbose++;
+		p->ctx.verbose++;
 		return 0;
 	case 't':
 		return parse_timeout(p, arg, err, errlen);
 	case 'w':
 	case 'c':
-		if (range_parse(arg, o->key == 'w' ? &p->warn : &p->crit) ==
-		    -1) {
+		if (range_parse(arg, o->key == 'w' ? &p->ctx.warn
+						   : &p->ctx.crit) == -1) {
 			errorf(err, errlen, "--%s: '%s' is not a range",
 			       o->name, arg);
 			return -1;
@@ -237,7 +232,7 @@ apply(struct plugin *p, void *conf, const struct plugin_opt *o, const char *arg,
 		return 0;
 	case KEY_IPV4:
 	case KEY_IPV6:
-		p->family = o->key == KEY_IPV4 ? AF_INET : AF_INET6;
+		p->ctx.family = o->key == KEY_IPV4 ? AF_INET : AF_INET6;
 		return 0;
 	case KEY_SPOOL:
 		p->spool = arg;
@@ -550,9 +545,10 @@ publish(const struct plugin *p, struct result *r, double started_unix)
 
 	if (p->id != NULL) {
 		snprintf(id, sizeof(id), "%s", p->id);
-	} else if (p->config != NULL) {
-		base = strrchr(p->config, '/') ? strrchr(p->config, '/') + 1
-					       : p->config;
+	} else if (p->ctx.profile != NULL) {
+		base = strrchr(p->ctx.profile, '/')
+			   ? strrchr(p->ctx.profile, '/') + 1
+			   : p->ctx.profile;
 		snprintf(stem, sizeof(stem), "%.*s", (int)strcspn(base, "."),
 			 base);
 		snprintf(id, sizeof(id), "%.30s@%.30s", p->info->name, stem);
@@ -560,7 +556,8 @@ publish(const struct plugin *p, struct result *r, double started_unix)
 		snprintf(id, sizeof(id), "%s", p->info->name);
 	}
 	if (spool_write(p->spool, id, p->info->step, r, started_unix,
-			deadline_elapsed(&p->deadline), err, sizeof(err)) == -1)
+			deadline_elapsed(&p->ctx.deadline), err,
+			sizeof(err)) == -1)
 		result_problem(r, STATE_WARNING, "result not published: %s",
 			       err);
 }
@@ -569,9 +566,9 @@ int
 plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 {
 	struct plugin p = {.info = info,
-			   .timeout = 10,
-			   .timeout_state = STATE_CRITICAL,
-			   .family = AF_UNSPEC};
+			   .ctx = {.timeout = 10,
+				   .timeout_state = STATE_CRITICAL,
+				   .family = AF_UNSPEC}};
 	const char *config = NULL;
 	char err[ERR_MAX] = "";
 	double started;
@@ -580,7 +577,7 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 	int rc, status;
 
 	/* The deadline counts from the start, option parsing included. */
-	deadline_start(&p.deadline, p.timeout);
+	deadline_start(&p.ctx.deadline, p.ctx.timeout);
 	result_init(&r, info->label);
 	if (optset_build(&os, info) == -1) {
 		result_fail(&r, STATE_UNKNOWN, "too many options");
@@ -593,16 +590,16 @@ plugin_main(const struct plugin_info *info, void *conf, int argc, char **argv)
 	}
 	if (rc == 0 && config != NULL)
 		rc = apply_profile(&p, conf, &os, config, err, sizeof(err));
-	p.config = config;
+	p.ctx.profile = config;
 	if (rc == 0 && info->validate != NULL)
 		rc = info->validate(conf, err, sizeof(err));
 	if (rc == -1) {
 		result_fail(&r, STATE_UNKNOWN, "%s", err);
 		goto print;
 	}
-	p.deadline.end = p.deadline.start + p.timeout;
+	p.ctx.deadline.end = p.ctx.deadline.start + p.ctx.timeout;
 	started = wall_now();
-	info->run(conf, &p, &r);
+	info->run(conf, &p.ctx, &r);
 	if (p.spool != NULL)
 		publish(&p, &r, started);
 print:

@@ -15,6 +15,7 @@
 #include "core/deadline.h"
 #include "core/range.h"
 #include "core/result.h"
+#include "core/run.h"
 
 /* Keys of long-only options start here, clear of every character. */
 #define PLUGIN_KEY_LONG 256
@@ -43,23 +44,16 @@ struct plugin_info {
 	/* Check the options as a whole; may be NULL. */
 	int (*validate)(void *conf, char *err, size_t errlen);
 	/* Run the check into r. */
-	void (*run)(void *conf, const struct plugin *p, struct result *r);
+	void (*run)(void *conf, const struct run_ctx *ctx, struct result *r);
 };
 
 /* The standard options, as parsed. */
 struct plugin {
 	const struct plugin_info *info;
-	int verbose;
-	double timeout;		  /* seconds, default 10 */
-	enum state timeout_state; /* default CRITICAL */
-	struct range warn; /* -w: time thresholds unless said otherwise */
-	struct range crit;
-	int family;	    /* AF_UNSPEC, or AF_INET/AF_INET6 for -4/-6 */
-	const char *config; /* -C: the site profile, or NULL */
+	struct run_ctx ctx; /* -t, -v, -w, -c, -4/-6, -C */
 	const char *spool;  /* --spool: publish the result there */
 	const char *id;	    /* --id: its name there */
-	struct deadline deadline;
-	char **owned; /* option values copied from the profile */
+	char **owned;	    /* option values copied from the profile */
 	size_t nowned;
 };
 
@@ -81,8 +75,5 @@ int plugin_parse_uint(const char *opt, const char *arg, unsigned long max,
  */
 int plugin_list_add(const char *opt, const char **list, size_t *n, size_t max,
 		    const char *arg, char *err, size_t errlen);
-
-/* Whether the deadline expired, with the state the check ends in then. */
-bool plugin_timed_out(const struct plugin *p);
 
 #endif

@@ -194,6 +194,15 @@ smtp_connect(struct smtp *s, const char *host, unsigned port,
 	return 0;
 }
 
+/* The first word of a reply's first line: the name a server gives. */
+static void
+reply_name(const struct smtp_reply *reply, char *out, size_t size)
+{
+	size_t len = strcspn(reply->text, " \n");
+
+	snprintf(out, size, "%.*s", (int)len, reply->text);
+}
+
 int
 smtp_greeting(struct smtp *s)
 {
@@ -201,6 +210,9 @@ smtp_greeting(struct smtp *s)
 	int rc = read_reply(s);
 
 	s->greeting_seconds = mono_now() - started;
+	if (rc == 0)
+		reply_name(&s->reply, s->greeting_name,
+			   sizeof(s->greeting_name));
 	return rc;
 }
 
@@ -234,12 +246,16 @@ smtp_ehlo(struct smtp *s, const char *name)
 		return -1;
 	if (s->reply.code == 250) {
 		smtp_caps_parse(&s->reply, &s->caps);
+		reply_name(&s->reply, s->ehlo_name, sizeof(s->ehlo_name));
 		return 0;
 	}
 	if (s->reply.code != 500 && s->reply.code != 502)
 		return 0;
 	s->helo = true;
-	return smtp_command(s, "HELO %s", name);
+	if (smtp_command(s, "HELO %s", name) == -1)
+		return -1;
+	reply_name(&s->reply, s->ehlo_name, sizeof(s->ehlo_name));
+	return 0;
 }
 
 int

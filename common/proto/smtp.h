@@ -66,6 +66,8 @@ struct smtp {
 	char error[512];       /* why the last call returned -1 */
 	enum net_status net;   /* how the connection ended, if it did */
 	double greeting_seconds;
+	char greeting_name[256]; /* the 220's first word: the name it gives */
+	char ehlo_name[256];	 /* the same of the EHLO (or HELO) reply */
 };
 
 /*

@@ -105,7 +105,7 @@ plugin_dir(char *out, size_t size)
 
 static void
 start(struct run *run, const char *dir, const char *profile, double seconds,
-      const struct plugin *p)
+      const struct run_ctx *ctx)
 {
 	char path[PATH_MAX], name[64], timeout[48];
 	char *argv[8];
@@ -113,14 +113,14 @@ start(struct run *run, const char *dir, const char *profile, double seconds,
 
 	snprintf(name, sizeof(name), "check_ims_%s", run->step->section);
 	snprintf(timeout, sizeof(timeout), "%.3f:%s", seconds,
-		 state_name(p->timeout_state));
+		 state_name(ctx->timeout_state));
 	argv[argc++] = name;
 	argv[argc++] = (char *)"-C";
 	argv[argc++] = (char *)profile;
 	argv[argc++] = (char *)"-t";
 	argv[argc++] = timeout;
-	if (p->verbose > 0)
-		argv[argc++] = (char *)(p->verbose >= 3 ? "-vvv" : "-v");
+	if (ctx->verbose > 0)
+		argv[argc++] = (char *)(run_transcript(ctx) ? "-vvv" : "-v");
 	argv[argc] = NULL;
 	if (snprintf(path, sizeof(path), "%s/%s", dir, name) >=
 	    (int)sizeof(path)) {
@@ -135,7 +135,7 @@ start(struct run *run, const char *dir, const char *profile, double seconds,
 
 /* Read every child's output until all are done or the deadline passes. */
 static void
-collect(struct run *runs, size_t n, const struct plugin *p)
+collect(struct run *runs, size_t n, const struct run_ctx *ctx)
 {
 	struct pollfd pfd[CHECKLIST_STEPS];
 	struct child *reading[CHECKLIST_STEPS];
@@ -149,9 +149,9 @@ collect(struct run *runs, size_t n, const struct plugin *p)
 				pfd[open_fds++] = (struct pollfd){
 				    runs[i].child.fd, POLLIN, 0};
 			}
-		if (open_fds == 0 || plugin_timed_out(p))
+		if (open_fds == 0 || run_expired(ctx))
 			break;
-		if (poll(pfd, open_fds, deadline_poll_ms(&p->deadline)) < 0 &&
+		if (poll(pfd, open_fds, deadline_poll_ms(&ctx->deadline)) < 0 &&
 		    errno != EINTR)
 			break;
 		for (size_t k = 0; k < open_fds; k++)
@@ -168,7 +168,7 @@ collect(struct run *runs, size_t n, const struct plugin *p)
 /* One step's result into the checklist's, in checklist order. */
 static bool
 report(const struct run *run, const struct checklist_conf *conf,
-       const struct plugin *p, struct result *r)
+       const struct run_ctx *ctx, struct result *r)
 {
 	struct result step;
 	struct buf text = BUF_INIT(RESULT_SUMMARY_MAX);
@@ -178,7 +178,7 @@ report(const struct run *run, const struct checklist_conf *conf,
 
 	result_init(&step, run->step->section);
 	if (run->child.killed)
-		result_fail(&step, p->timeout_state,
+		result_fail(&step, ctx->timeout_state,
 			    "did not end before the deadline");
 	else
 		child_result(&run->child, STATE_UNKNOWN, &step);
@@ -190,7 +190,7 @@ report(const struct run *run, const struct checklist_conf *conf,
 	else
 		result_line(r, STATE_OK, "step %d %s: %s", n,
 			    run->step->section, buf_str(&text));
-	for (size_t i = 0; p->verbose > 0 && i < step.nlines; i++)
+	for (size_t i = 0; ctx->verbose > 0 && i < step.nlines; i++)
 		result_line(r, step.lines[i].state, "  %s", step.lines[i].text);
 	if (failing && conf->advice)
 		result_line(r, step.state, "  advice: %s", run->step->advice);
@@ -210,17 +210,17 @@ report(const struct run *run, const struct checklist_conf *conf,
 }
 
 void
-checklist_run(const struct checklist_conf *conf, const struct plugin *p,
+checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
 	struct run runs[CHECKLIST_STEPS];
 	char dir[PATH_MAX], err[512];
 	struct profile prof;
 	size_t n = 0, failing = 0;
-	double seconds = deadline_left(&p->deadline) - MARGIN_S;
+	double seconds = deadline_left(&ctx->deadline) - MARGIN_S;
 
 	r->in_order = true;
-	if (profile_load(&prof, p->config, err, sizeof(err)) == -1) {
+	if (profile_load(&prof, ctx->profile, err, sizeof(err)) == -1) {
 		result_fail(r, STATE_UNKNOWN, "%s", err);
 		return;
 	}
@@ -231,8 +231,8 @@ checklist_run(const struct checklist_conf *conf, const struct plugin *p,
 		    (conf->some && !conf->only[steps[i].number]))
 			continue;
 		runs[n].step = &steps[i];
-		start(&runs[n++], dir, p->config, seconds > 0.1 ? seconds : 0.1,
-		      p);
+		start(&runs[n++], dir, ctx->profile,
+		      seconds > 0.1 ? seconds : 0.1, ctx);
 	}
 	profile_free(&prof);
 	if (n == 0) {
@@ -241,9 +241,9 @@ checklist_run(const struct checklist_conf *conf, const struct plugin *p,
 			    "for");
 		return;
 	}
-	collect(runs, n, p);
+	collect(runs, n, ctx);
 	for (size_t i = 0; i < n; i++) {
-		failing += report(&runs[i], conf, p, r);
+		failing += report(&runs[i], conf, ctx, r);
 		child_free(&runs[i].child);
 	}
 	if (failing > 0)

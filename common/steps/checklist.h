@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "core/plugin.h"
+#include "core/run.h"
 #include "core/result.h"
 
 #define CHECKLIST_STEPS 6
@@ -22,7 +23,7 @@ struct checklist_conf {
 /* Parse "1,2,6" into conf->only; 0, or -1 with the reason in err. */
 int checklist_parse_steps(struct checklist_conf *conf, const char *arg,
 			  char *err, size_t errlen);
-void checklist_run(const struct checklist_conf *conf, const struct plugin *p,
+void checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 		   struct result *r);
 
 #endif

@@ -12,11 +12,9 @@
 #include "steps/pop3_check.h"
 
 static enum state
-failure_state(const struct pop3_session *ps, const struct plugin *p)
+failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 {
-	if (ps->pop3.net == NET_TIMEOUT || plugin_timed_out(p))
-		return p->timeout_state;
-	return STATE_CRITICAL;
+	return run_failure_state(ctx, ps->pop3.net == NET_TIMEOUT);
 }
 
 int
@@ -70,7 +68,7 @@ peer(const struct pop3_session *ps, const struct pop3_target *t)
 
 static int
 start_stls(struct pop3_session *ps, const struct pop3_target *t,
-	   const struct plugin *p, struct result *r)
+	   const struct run_ctx *ctx, struct result *r)
 {
 	struct tls_opts o = {.ca_file = t->cert.ca_file,
 			     .no_verify = t->cert.no_verify};
@@ -83,8 +81,8 @@ start_stls(struct pop3_session *ps, const struct pop3_target *t,
 		return -1;
 	}
 	if (pop3_stls(s, &o, &ps->tls_info) == -1) {
-		result_problem(r, failure_state(ps, p), "%s failed at STLS: %s",
-			       peer(ps, t), s->error);
+		result_problem(r, failure_state(ps, ctx),
+			       "%s failed at STLS: %s", peer(ps, t), s->error);
 		return -1;
 	}
 	if (!tls_active(&s->conn)) {
@@ -98,17 +96,17 @@ start_stls(struct pop3_session *ps, const struct pop3_target *t,
 
 int
 pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
-		const struct plugin *p, struct result *r)
+		const struct run_ctx *ctx, struct result *r)
 {
-	struct net_opts no = {.family = p->family, .source = t->source};
+	struct net_opts no = {.family = ctx->family, .source = t->source};
 	struct tls_opts o = {.ca_file = t->cert.ca_file,
 			     .no_verify = t->cert.no_verify};
 	unsigned port = t->port ? t->port : t->tls ? 995 : 110;
 	struct pop3 *s = &ps->pop3;
 
-	s->transcript_on = p->verbose >= 3;
-	if (pop3_connect(s, t->host, port, &no, &p->deadline) == -1) {
-		result_problem(r, failure_state(ps, p),
+	s->transcript_on = run_transcript(ctx);
+	if (pop3_connect(s, t->host, port, &no, &ctx->deadline) == -1) {
+		result_problem(r, failure_state(ps, ctx),
 			       "no connection to %s: %s", peer(ps, t),
 			       s->error);
 		return -1;
@@ -118,7 +116,7 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 
 		if (st != NET_OK) {
 			s->net = st;
-			result_problem(r, failure_state(ps, p),
+			result_problem(r, failure_state(ps, ctx),
 				       "%s failed at the TLS handshake: %s",
 				       peer(ps, t),
 				       s->conn.error[0] ? s->conn.error
@@ -128,7 +126,7 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		ps->tls = true;
 	}
 	if (pop3_greeting(s) == -1) {
-		result_problem(r, failure_state(ps, p),
+		result_problem(r, failure_state(ps, ctx),
 			       "%s failed at the greeting: %s", peer(ps, t),
 			       s->error);
 		return -1;
@@ -139,16 +137,16 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		return -1;
 	}
 	if (pop3_capa(s) == -1) {
-		result_problem(r, failure_state(ps, p), "%s failed at CAPA: %s",
-			       peer(ps, t), s->error);
+		result_problem(r, failure_state(ps, ctx),
+			       "%s failed at CAPA: %s", peer(ps, t), s->error);
 		return -1;
 	}
-	if (t->stls && start_stls(ps, t, p, r) == -1)
+	if (t->stls && start_stls(ps, t, ctx, r) == -1)
 		return -1;
 	if (t->user == NULL)
 		return 0;
 	if (pop3_login(s, t->user, t->password) == -1) {
-		result_problem(r, failure_state(ps, p),
+		result_problem(r, failure_state(ps, ctx),
 			       "%s failed at login: %s", peer(ps, t), s->error);
 		return -1;
 	}
@@ -162,13 +160,13 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 }
 
 void
-pop3_check_close(struct pop3_session *ps, const struct plugin *p,
+pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 		 struct result *r)
 {
 	const char *t, *nl;
 
 	pop3_quit(&ps->pop3);
-	for (t = buf_str(&ps->pop3.transcript); p->verbose >= 3 && *t;
+	for (t = buf_str(&ps->pop3.transcript); run_transcript(ctx) && *t;
 	     t = nl + 1) {
 		if ((nl = strchr(t, '\n')) == NULL)
 			break;

@@ -8,6 +8,7 @@
 #define IMSCHECK_POP3_CHECK_H
 
 #include "core/plugin.h"
+#include "core/run.h"
 #include "proto/pop3.h"
 #include "core/result.h"
 #include "steps/tls_check.h"
@@ -67,10 +68,10 @@ int pop3_check_password(struct pop3_target *t, struct result *r);
  * when a user is given.  0, or -1 after a problem in r.
  */
 int pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
-		    const struct plugin *p, struct result *r);
+		    const struct run_ctx *ctx, struct result *r);
 
 /* QUIT (committing deletions), the transcript for -vvv, and free. */
-void pop3_check_close(struct pop3_session *ps, const struct plugin *p,
+void pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 		      struct result *r);
 
 #endif

@@ -18,7 +18,7 @@
 
 int
 probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
-		 const char *from, const char *rcpt, const struct plugin *p,
+		 const char *from, const char *rcpt, const struct run_ctx *ctx,
 		 struct result *r)
 {
 	struct smtp_session ss = {0};
@@ -33,7 +33,7 @@ probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
 		result_problem(r, STATE_UNKNOWN, "cannot build the probe");
 		goto done;
 	}
-	if (smtp_check_open(&ss, t, p, r) == -1)
+	if (smtp_check_open(&ss, t, ctx, r) == -1)
 		goto done;
 	snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
 	if ((rc = smtp_command(&ss.smtp, "%s", what)) == -1 ||
@@ -51,11 +51,11 @@ probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
 	rc = 0;
 	goto done;
 refused:
-	smtp_check_refused(&ss, p, r, what, rc);
+	smtp_check_refused(&ss, ctx, r, what, rc);
 	rc = -1;
 done:
 	if (ss.smtp.connected || ss.smtp.transcript.data != NULL)
-		smtp_check_close(&ss, p, r);
+		smtp_check_close(&ss, ctx, r);
 	buf_free(&msg);
 	return rc;
 }
@@ -176,9 +176,9 @@ done:
 }
 
 static void
-pause_briefly(const struct plugin *p, unsigned looks)
+pause_briefly(const struct run_ctx *ctx, unsigned looks)
 {
-	double s = POLL_FIRST_S, left = deadline_left(&p->deadline);
+	double s = POLL_FIRST_S, left = deadline_left(&ctx->deadline);
 	struct timespec ts;
 
 	while (looks-- > 1 && s < POLL_MAX_S)
@@ -195,14 +195,14 @@ pause_briefly(const struct plugin *p, unsigned looks)
 static int
 session(struct probe_trip *trip, const struct pop3_target *t,
 	double stale_after, struct seen *seen, bool stat,
-	const struct plugin *p, struct result *r)
+	const struct run_ctx *ctx, struct result *r)
 {
 	struct pop3_session ps = {0};
 	int found;
 
 	trip->sessions++;
-	if (pop3_check_open(&ps, t, p, r) == -1) {
-		pop3_check_close(&ps, p, r);
+	if (pop3_check_open(&ps, t, ctx, r) == -1) {
+		pop3_check_close(&ps, ctx, r);
 		return -1;
 	}
 	/* The first session's certificate counts (--ca-file, expiry). */
@@ -214,23 +214,23 @@ session(struct probe_trip *trip, const struct pop3_target *t,
 		found = scan(trip, &ps, t, stale_after, seen, r);
 	if (found == -1) {
 		result_problem(
-		    r, plugin_timed_out(p) ? p->timeout_state : STATE_CRITICAL,
+		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,
 		    "%s failed while reading the mailbox: %s",
 		    ps.pop3.conn.peer, ps.pop3.error);
-		pop3_check_close(&ps, p, r);
+		pop3_check_close(&ps, ctx, r);
 		return -1;
 	}
 	/* QUIT commits the deletions; a failed QUIT loses them. */
 	if (pop3_quit(&ps.pop3) == -1 && found == 1)
 		result_problem(r, STATE_WARNING,
 			       "the probe could not be deleted (QUIT failed)");
-	pop3_check_close(&ps, p, r);
+	pop3_check_close(&ps, ctx, r);
 	return found;
 }
 
 int
 probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
-		    double stale_after, const struct plugin *p,
+		    double stale_after, const struct run_ctx *ctx,
 		    struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
@@ -240,14 +240,15 @@ probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
 		result_problem(r, STATE_UNKNOWN, "out of memory");
 		return -1;
 	}
-	rc = session(trip, t, stale_after, &seen, true, p, r);
+	rc = session(trip, t, stale_after, &seen, true, ctx, r);
 	free(seen.uid);
 	return rc == -1 ? -1 : 0;
 }
 
 int
 probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
-		 double stale_after, const struct plugin *p, struct result *r)
+		 double stale_after, const struct run_ctx *ctx,
+		 struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
 	unsigned looks = 0;
@@ -257,18 +258,18 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 		result_problem(r, STATE_UNKNOWN, "out of memory");
 		return -1;
 	}
-	while (!plugin_timed_out(p)) {
+	while (!run_expired(ctx)) {
 		double started = mono_now();
 
-		found = session(trip, t, stale_after, &seen, false, p, r);
+		found = session(trip, t, stale_after, &seen, false, ctx, r);
 		if (found != 0)
 			break;
-		pause_briefly(p, ++looks);
+		pause_briefly(ctx, ++looks);
 		/*
 		 * A look that cannot end before the deadline would only turn
 		 * "the probe did not arrive" into "the login timed out".
 		 */
-		if (deadline_left(&p->deadline) < 2 * (mono_now() - started))
+		if (deadline_left(&ctx->deadline) < 2 * (mono_now() - started))
 			break;
 	}
 	free(seen.uid);

@@ -31,7 +31,7 @@ struct probe_trip {
  * after a problem in r.
  */
 int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
-			double stale_after, const struct plugin *p,
+			double stale_after, const struct run_ctx *ctx,
 			struct result *r);
 
 /*
@@ -39,8 +39,8 @@ int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
  * problem in r.
  */
 int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
-		     const char *from, const char *rcpt, const struct plugin *p,
-		     struct result *r);
+		     const char *from, const char *rcpt,
+		     const struct run_ctx *ctx, struct result *r);
 
 /*
  * Read the mailbox until the probe arrives or the deadline passes.
@@ -48,7 +48,7 @@ int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
  * 0 (see trip->found), or -1 after a problem in r.
  */
 int probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
-		     double stale_after, const struct plugin *p,
+		     double stale_after, const struct run_ctx *ctx,
 		     struct result *r);
 
 #endif

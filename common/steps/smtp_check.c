@@ -11,11 +11,9 @@
 
 /* The state for a failure: the -t state when it was the deadline. */
 static enum state
-failure_state(const struct smtp_session *ss, const struct plugin *p)
+failure_state(const struct smtp_session *ss, const struct run_ctx *ctx)
 {
-	if (ss->smtp.net == NET_TIMEOUT || plugin_timed_out(p))
-		return p->timeout_state;
-	return STATE_CRITICAL;
+	return run_failure_state(ctx, ss->smtp.net == NET_TIMEOUT);
 }
 
 static const char *
@@ -26,7 +24,7 @@ peer(const struct smtp_session *ss, const struct smtp_target *t)
 
 static int
 start_tls(struct smtp_session *ss, const struct smtp_target *t,
-	  const struct plugin *p, struct result *r)
+	  const struct run_ctx *ctx, struct result *r)
 {
 	struct tls_opts o = {.ca_file = t->cert.ca_file,
 			     .no_verify = t->cert.no_verify};
@@ -41,7 +39,7 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	}
 	if (smtp_starttls(&ss->smtp, ss->ehlo, &o, &ss->tls_info, &injected) ==
 	    -1) {
-		result_problem(r, failure_state(ss, p),
+		result_problem(r, failure_state(ss, ctx),
 			       "%s failed at STARTTLS: %s", peer(ss, t),
 			       ss->smtp.error);
 		return -1;
@@ -63,22 +61,22 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 
 int
 smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
-		const struct plugin *p, struct result *r)
+		const struct run_ctx *ctx, struct result *r)
 {
-	struct net_opts no = {.family = p->family, .source = t->source};
+	struct net_opts no = {.family = ctx->family, .source = t->source};
 	struct tls_opts o = {.ca_file = t->cert.ca_file,
 			     .no_verify = t->cert.no_verify};
 	struct smtp *s = &ss->smtp;
 	char reply[256];
 
 	ss->started = mono_now();
-	s->transcript_on = p->verbose >= 3;
+	s->transcript_on = run_transcript(ctx);
 	if (t->ehlo != NULL)
 		snprintf(ss->ehlo, sizeof(ss->ehlo), "%s", t->ehlo);
 	else
 		smtp_default_ehlo(ss->ehlo, sizeof(ss->ehlo), t->domain);
-	if (smtp_connect(s, t->host, t->port, &no, &p->deadline) == -1) {
-		result_problem(r, failure_state(ss, p),
+	if (smtp_connect(s, t->host, t->port, &no, &ctx->deadline) == -1) {
+		result_problem(r, failure_state(ss, ctx),
 			       "no connection to %s: %s", peer(ss, t),
 			       s->error);
 		return -1;
@@ -88,7 +86,7 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 
 		if (st != NET_OK) {
 			s->net = st;
-			result_problem(r, failure_state(ss, p),
+			result_problem(r, failure_state(ss, ctx),
 				       "%s failed at the TLS handshake: %s",
 				       peer(ss, t),
 				       s->conn.error[0] ? s->conn.error
@@ -98,7 +96,7 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		ss->tls = true;
 	}
 	if (smtp_greeting(s) == -1) {
-		result_problem(r, failure_state(ss, p),
+		result_problem(r, failure_state(ss, ctx),
 			       "%s failed at the greeting: %s", peer(ss, t),
 			       s->error);
 		return -1;
@@ -111,7 +109,7 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 	}
 	ss->transaction_started = mono_now();
 	if (smtp_ehlo(s, ss->ehlo) == -1) {
-		smtp_check_refused(ss, p, r, "EHLO", -1);
+		smtp_check_refused(ss, ctx, r, "EHLO", -1);
 		return -1;
 	}
 	if (smtp_class(s) != 2) {
@@ -121,10 +119,10 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 			       reply);
 		return -1;
 	}
-	if (t->starttls && start_tls(ss, t, p, r) == -1)
+	if (t->starttls && start_tls(ss, t, ctx, r) == -1)
 		return -1;
 	if (ss->tls && smtp_class(s) != 2) {
-		smtp_check_refused(ss, p, r, "EHLO after STARTTLS",
+		smtp_check_refused(ss, ctx, r, "EHLO after STARTTLS",
 				   s->reply.code ? 0 : -1);
 		return -1;
 	}
@@ -140,14 +138,14 @@ smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
 }
 
 void
-smtp_check_refused(struct smtp_session *ss, const struct plugin *p,
+smtp_check_refused(struct smtp_session *ss, const struct run_ctx *ctx,
 		   struct result *r, const char *what, int rc)
 {
 	char reply[256];
 	const char *host = ss->smtp.conn.peer;
 
 	if (rc == -1) {
-		result_problem(r, failure_state(ss, p), "%s failed at %s: %s",
+		result_problem(r, failure_state(ss, ctx), "%s failed at %s: %s",
 			       host, what, ss->smtp.error);
 		return;
 	}
@@ -162,40 +160,34 @@ smtp_check_refused(struct smtp_session *ss, const struct plugin *p,
 }
 
 void
-smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
+smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 		struct result *r)
 {
 	double total = mono_now() - ss->started;
 	double tx = ss->transaction_started > 0
 			? mono_now() - ss->transaction_started
 			: 0;
-	enum state s;
 
 	result_perf(r, "connect", ss->smtp.conn.connect_seconds, "s", NULL,
 		    NULL, 0, NAN);
 	result_perf(r, "greeting", ss->smtp.greeting_seconds, "s", NULL, NULL,
 		    0, NAN);
 	result_perf(r, "transaction", tx, "s", NULL, NULL, 0, NAN);
-	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
+	run_judge_time(ctx, r, "time", "", total);
 	if (ss->tls && ss->tls_info.has_cert)
 		result_perf(r, "cert_days",
 			    round(ss->tls_info.days_left * 100) / 100, "", NULL,
 			    NULL, NAN, NAN);
-	if (s != STATE_OK) {
-		result_problem(
-		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
-		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
-	}
 }
 
 void
-smtp_check_close(struct smtp_session *ss, const struct plugin *p,
+smtp_check_close(struct smtp_session *ss, const struct run_ctx *ctx,
 		 struct result *r)
 {
 	const char *t, *nl;
 
 	smtp_close(&ss->smtp);
-	for (t = buf_str(&ss->smtp.transcript); p->verbose >= 3 && *t;
+	for (t = buf_str(&ss->smtp.transcript); run_transcript(ctx) && *t;
 	     t = nl + 1) {
 		if ((nl = strchr(t, '\n')) == NULL)
 			break;

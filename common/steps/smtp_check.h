@@ -12,6 +12,7 @@
 #include <stdbool.h>
 
 #include "core/plugin.h"
+#include "core/run.h"
 #include "core/result.h"
 #include "proto/smtp.h"
 #include "steps/tls_check.h"
@@ -75,7 +76,7 @@ struct smtp_session {
  * again after STARTTLS).  Returns 0, or -1 after failing r with the reason.
  */
 int smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
-		    const struct plugin *p, struct result *r);
+		    const struct run_ctx *ctx, struct result *r);
 
 /*
  * Judge the certificate of a TLS session: expiry, verification and the
@@ -89,15 +90,15 @@ void smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
  * refused: WARNING for 4xx, CRITICAL for 5xx.  what is the command as
  * shown to the user, e.g. "MAIL FROM:<a@b>".
  */
-void smtp_check_refused(struct smtp_session *ss, const struct plugin *p,
+void smtp_check_refused(struct smtp_session *ss, const struct run_ctx *ctx,
 			struct result *r, const char *what, int rc);
 
 /* The time a session took: connect, greeting, transaction, total. */
-void smtp_check_perf(struct smtp_session *ss, const struct plugin *p,
+void smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 		     struct result *r);
 
 /* QUIT, the -vvv transcript into long output, and free. */
-void smtp_check_close(struct smtp_session *ss, const struct plugin *p,
+void smtp_check_close(struct smtp_session *ss, const struct run_ctx *ctx,
 		      struct result *r);
 
 /* The target's host, source, EHLO name and domain make sense. */

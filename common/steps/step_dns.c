@@ -59,7 +59,7 @@ struct reverse {
 
 struct run {
 	const struct step_dns_conf *conf;
-	const struct plugin *p;
+	const struct run_ctx *ctx;
 	struct result *r;
 	struct dns *dns;
 	struct view *view; /* one per server */
@@ -70,19 +70,6 @@ struct run {
 	size_t rev_dropped;
 	double started;
 };
-
-/* Names compare without case and without a final dot. */
-static bool
-name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 0 && a[la - 1] == '.')
-		la--;
-	if (lb > 0 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
 
 static const char *
 server(const struct run *run, size_t i)
@@ -139,7 +126,7 @@ hosts_from_mx(struct view *v, const char *domain)
 static void
 ask_addresses(struct run *run)
 {
-	int family = run->p->family;
+	int family = run->ctx->family;
 
 	for (size_t i = 0; i < run->nview; i++) {
 		struct view *v = &run->view[i];
@@ -332,9 +319,10 @@ judge_failures(struct run *run)
 		if (failed == 0)
 			continue;
 		const struct dns_query *f = q[first];
-		enum state s = f->status == DNS_TIMEOUT ? run->p->timeout_state
-			       : rev[first]		? STATE_WARNING
-							: STATE_CRITICAL;
+		enum state s = f->status == DNS_TIMEOUT
+				   ? run->ctx->timeout_state
+			       : rev[first] ? STATE_WARNING
+					    : STATE_CRITICAL;
 		char more[48] = "";
 
 		run->view[i].failed = failed;
@@ -441,9 +429,9 @@ judge_host(struct run *run, const struct mx_host *h)
 	else if (n == 0)
 		result_problem(run->r, STATE_CRITICAL, "MX %s has no %s record",
 			       h->name,
-			       run->p->family == AF_INET    ? "A"
-			       : run->p->family == AF_INET6 ? "AAAA"
-							    : "A/AAAA");
+			       run->ctx->family == AF_INET    ? "A"
+			       : run->ctx->family == AF_INET6 ? "AAAA"
+							      : "A/AAAA");
 	else if (run->view[0].implicit)
 		result_problem(
 		    run->r, STATE_WARNING,
@@ -500,8 +488,8 @@ judge_expected_mx(struct run *run)
 		bool seen = false;
 
 		for (size_t k = 0; k < v->nhost && !seen; k++)
-			seen = !v->implicit &&
-			       name_eq(v->host[k].name, run->conf->mx[i]);
+			seen = !v->implicit && addr_same_name(v->host[k].name,
+							      run->conf->mx[i]);
 		if (!seen)
 			result_problem(run->r, STATE_WARNING,
 				       "expected MX %s is missing",
@@ -551,7 +539,7 @@ same_answer(const struct dns_query *a, const struct dns_query *b)
 		return false;
 	for (size_t i = 0; i < a->nrr; i++)
 		if (a->rr[i].pref != b->rr[i].pref ||
-		    !name_eq(a->rr[i].text, b->rr[i].text))
+		    !addr_same_name(a->rr[i].text, b->rr[i].text))
 			return false;
 	return true;
 }
@@ -692,7 +680,7 @@ detail(struct run *run)
 			    "server %s: %zu queries, %zu failed, %zu answers "
 			    "authoritative",
 			    server(run, i), n, run->view[i].failed, aa);
-		for (size_t k = 0; run->p->verbose >= 3 && k < n; k++)
+		for (size_t k = 0; run_transcript(run->ctx) && k < n; k++)
 			result_line(r, STATE_OK,
 				    "  %s %s: %s%s%s, %zu records, %.1f ms",
 				    dns_type_name(q[k]->type), q[k]->name,
@@ -701,7 +689,7 @@ detail(struct run *run)
 				    q[k]->cname[0] ? " via CNAME" : "",
 				    q[k]->nrr, q[k]->seconds * 1000);
 	}
-	for (size_t i = 0; run->p->verbose >= 1 && i < run->nrev; i++) {
+	for (size_t i = 0; run->ctx->verbose >= 1 && i < run->nrev; i++) {
 		const struct reverse *rv = &run->rev[i];
 
 		result_line(r, STATE_OK, "PTR %s -> %s (%s)", rv->addr,
@@ -740,16 +728,8 @@ perfdata(struct run *run)
 	double seconds = mono_now() - run->started;
 	const struct view *v = &run->view[0];
 	char label[PERF_LABEL_MAX];
-	enum state s;
 
-	s = result_perf(run->r, "time", seconds, "s", &run->p->warn,
-			&run->p->crit, 0, NAN);
-	if (s != STATE_OK)
-		result_problem(run->r, s,
-			       "lookups took %.3f s (%s threshold %s)", seconds,
-			       s == STATE_CRITICAL ? "critical" : "warning",
-			       s == STATE_CRITICAL ? run->p->crit.text
-						   : run->p->warn.text);
+	run_judge_time(run->ctx, run->r, "time", "lookups", seconds);
 	result_perf(run->r, "mx", v->implicit ? 0 : (double)v->nhost, "", NULL,
 		    NULL, 0, NAN);
 	for (size_t i = 0; run->conf->nserver > 0 && i < run->nview; i++) {
@@ -805,13 +785,14 @@ run_free(struct run *run)
 }
 
 void
-step_dns_run(const struct step_dns_conf *conf, const struct plugin *p,
+step_dns_run(const struct step_dns_conf *conf, const struct run_ctx *ctx,
 	     struct result *r)
 {
-	struct run run = {.conf = conf, .p = p, .r = r, .started = mono_now()};
+	struct run run = {
+	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
 	char err[256];
 
-	run.dns = dns_open(conf->server, conf->nserver, &p->deadline, err,
+	run.dns = dns_open(conf->server, conf->nserver, &ctx->deadline, err,
 			   sizeof(err));
 	if (run.dns == NULL) {
 		result_fail(r, STATE_UNKNOWN, "%s", err);

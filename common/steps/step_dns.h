@@ -9,6 +9,7 @@
 
 #include "proto/dns.h"
 #include "core/plugin.h"
+#include "core/run.h"
 #include "core/result.h"
 
 #define STEP_DNS_LIST_MAX 16
@@ -26,7 +27,7 @@ struct step_dns_conf {
 };
 
 int step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen);
-void step_dns_run(const struct step_dns_conf *conf, const struct plugin *p,
+void step_dns_run(const struct step_dns_conf *conf, const struct run_ctx *ctx,
 		  struct result *r);
 
 #endif

@@ -109,7 +109,7 @@ attempt(struct smtp_session *ss, struct variant *v)
  * broken one.  0, or -1 after a problem in r.
  */
 static int
-run_variants(const struct step_outbound_conf *conf, const struct plugin *p,
+run_variants(const struct step_outbound_conf *conf, const struct run_ctx *ctx,
 	     struct result *r, struct smtp_session *ss, struct variant *v,
 	     size_t n)
 {
@@ -121,14 +121,14 @@ run_variants(const struct step_outbound_conf *conf, const struct plugin *p,
 		if (!fresh) {
 			double started = ss->started; /* the total spans all */
 
-			smtp_check_close(ss, p, r);
+			smtp_check_close(ss, ctx, r);
 			memset(ss, 0, sizeof(*ss));
-			if (smtp_check_open(ss, &conf->target, p, r) == -1)
+			if (smtp_check_open(ss, &conf->target, ctx, r) == -1)
 				return -1;
 			ss->started = started;
 		}
 		if ((rc = attempt(ss, &v[i])) == -1 && v[i].reply[0] == '\0') {
-			smtp_check_refused(ss, p, r, "the relay test", -1);
+			smtp_check_refused(ss, ctx, r, "the relay test", -1);
 			return -1;
 		}
 		fresh = rc == 0 && (i + 1) % VARIANTS_A_SESSION != 0;
@@ -174,7 +174,7 @@ report_variants(const struct step_outbound_conf *conf, struct result *r,
 }
 
 static void
-relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
+relay_test(const struct step_outbound_conf *conf, const struct run_ctx *ctx,
 	   struct result *r, struct smtp_session *ss)
 {
 	struct variant v[VARIANTS_MAX];
@@ -182,13 +182,13 @@ relay_test(const struct step_outbound_conf *conf, const struct plugin *p,
 	size_t n = build_variants(v, from, conf->rcpt, conf->target.domain,
 				  ss->smtp.conn.addr);
 
-	if (run_variants(conf, p, r, ss, v, n) == 0)
+	if (run_variants(conf, ctx, r, ss, v, n) == 0)
 		report_variants(conf, r, ss->smtp.conn.peer, v, n);
 }
 
 /* From inside: the route for "*" takes a foreign recipient. */
 static void
-route_test(const struct step_outbound_conf *conf, const struct plugin *p,
+route_test(const struct step_outbound_conf *conf, const struct run_ctx *ctx,
 	   struct result *r, struct smtp_session *ss)
 {
 	struct smtp *s = &ss->smtp;
@@ -202,12 +202,12 @@ route_test(const struct step_outbound_conf *conf, const struct plugin *p,
 			 conf->target.domain);
 	snprintf(what, sizeof(what), "MAIL FROM:<%s>", from);
 	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
-		smtp_check_refused(ss, p, r, what, rc);
+		smtp_check_refused(ss, ctx, r, what, rc);
 		return;
 	}
 	snprintf(what, sizeof(what), "RCPT TO:<%.256s>", conf->rcpt);
 	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
-		smtp_check_refused(ss, p, r, what, rc);
+		smtp_check_refused(ss, ctx, r, what, rc);
 		if (rc == 0 && smtp_class(s) == 5)
 			result_line(r, STATE_CRITICAL,
 				    "mail for external domains has no route "
@@ -220,19 +220,19 @@ route_test(const struct step_outbound_conf *conf, const struct plugin *p,
 }
 
 void
-step_outbound_run(const struct step_outbound_conf *conf, const struct plugin *p,
-		  struct result *r)
+step_outbound_run(const struct step_outbound_conf *conf,
+		  const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp_session ss = {0};
 
-	if (smtp_check_open(&ss, &conf->target, p, r) == 0) {
+	if (smtp_check_open(&ss, &conf->target, ctx, r) == 0) {
 		if (conf->relay_test)
-			relay_test(conf, p, r, &ss);
+			relay_test(conf, ctx, r, &ss);
 		else
-			route_test(conf, p, r, &ss);
+			route_test(conf, ctx, r, &ss);
 	}
-	smtp_check_perf(&ss, p, r);
-	smtp_check_close(&ss, p, r);
+	smtp_check_perf(&ss, ctx, r);
+	smtp_check_close(&ss, ctx, r);
 }
 
 int

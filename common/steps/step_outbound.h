@@ -18,6 +18,6 @@ struct step_outbound_conf {
 int step_outbound_validate(struct step_outbound_conf *conf, char *err,
 			   size_t errlen);
 void step_outbound_run(const struct step_outbound_conf *conf,
-		       const struct plugin *p, struct result *r);
+		       const struct run_ctx *ctx, struct result *r);
 
 #endif

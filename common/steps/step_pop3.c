@@ -17,13 +17,14 @@
 
 /* The mailbox as it is: greeting, STLS, login, STAT; the certificate. */
 static int
-mailbox(const struct pop3_target *t, const struct plugin *p, struct result *r,
-	unsigned long *count, unsigned long *octets, struct tls_info *ti)
+mailbox(const struct pop3_target *t, const struct run_ctx *ctx,
+	struct result *r, unsigned long *count, unsigned long *octets,
+	struct tls_info *ti)
 {
 	struct pop3_session ps = {0};
 	int rc = -1;
 
-	if (pop3_check_open(&ps, t, p, r) == 0) {
+	if (pop3_check_open(&ps, t, ctx, r) == 0) {
 		if (ps.tls) {
 			tls_check_judge(&t->cert, &ps.tls_info,
 					ps.pop3.conn.peer, r);
@@ -41,20 +42,20 @@ mailbox(const struct pop3_target *t, const struct plugin *p, struct result *r,
 				       t->user ? "logged in as " : "greeted",
 				       t->user ? t->user : "");
 	}
-	pop3_check_close(&ps, p, r);
+	pop3_check_close(&ps, ctx, r);
 	return rc;
 }
 
 /* The service accepts the local mailbox (RCPT, then RSET: no message). */
 static void
 reroute(const struct step_pop3_conf *conf, const char *from,
-	const struct plugin *p, struct result *r)
+	const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp_session ss = {0};
 	char what[300];
 	int rc;
 
-	if (smtp_check_open(&ss, &conf->smtp, p, r) == 0) {
+	if (smtp_check_open(&ss, &conf->smtp, ctx, r) == 0) {
 		snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
 		if ((rc = smtp_command(&ss.smtp, "%s", what)) == 0 &&
 		    smtp_class(&ss.smtp) == 2) {
@@ -63,19 +64,19 @@ reroute(const struct step_pop3_conf *conf, const char *from,
 			rc = smtp_command(&ss.smtp, "%s", what);
 		}
 		if (rc == -1 || smtp_class(&ss.smtp) != 2)
-			smtp_check_refused(&ss, p, r, what, rc);
+			smtp_check_refused(&ss, ctx, r, what, rc);
 		else
 			result_summary(r, "; %s accepts mail for <%s>",
 				       ss.smtp.conn.peer, conf->rcpt);
 		smtp_command(&ss.smtp, "RSET");
 	}
-	smtp_check_close(&ss, p, r);
+	smtp_check_close(&ss, ctx, r);
 }
 
 /* The probe's round trip: its delivery seconds, or NAN when it failed. */
 static double
 round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
-	   const char *from, const struct plugin *p, struct result *r)
+	   const char *from, const struct run_ctx *ctx, struct result *r)
 {
 	struct probe_trip trip = {0};
 
@@ -83,17 +84,17 @@ round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
 		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
 		return NAN;
 	}
-	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
+	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
 		-1 ||
-	    probe_check_wait(&trip, t, p->timeout, p, r) == -1)
+	    probe_check_wait(&trip, t, ctx->timeout, ctx, r) == -1)
 		return NAN;
 	if (trip.swept > 0)
 		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
 			    trip.swept);
 	if (!trip.found) {
-		result_problem(r, p->timeout_state,
+		result_problem(r, ctx->timeout_state,
 			       "the probe to <%s> did not arrive within %g s",
-			       conf->rcpt, p->timeout);
+			       conf->rcpt, ctx->timeout);
 		return NAN;
 	}
 	result_summary(r, "; probe delivered to <%s> in %.2f s", conf->rcpt,
@@ -102,7 +103,7 @@ round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
 }
 
 void
-step_pop3_run(const struct step_pop3_conf *conf, const struct plugin *p,
+step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
 	struct pop3_target t = conf->pop3; /* with the password loaded */
@@ -110,22 +111,17 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct plugin *p,
 	unsigned long count = 0, octets = 0;
 	double started = mono_now(), delivery = NAN, total;
 	struct tls_info ti = {0};
-	enum state s;
 
 	if (t.user != NULL && pop3_check_password(&t, r) == -1)
 		return;
-	if (mailbox(&t, p, r, &count, &octets, &ti) == 0) {
+	if (mailbox(&t, ctx, r, &count, &octets, &ti) == 0) {
 		if (conf->rcpt != NULL && !conf->round_trip)
-			reroute(conf, from, p, r);
+			reroute(conf, from, ctx, r);
 		if (conf->round_trip)
-			delivery = round_trip(conf, &t, from, p, r);
+			delivery = round_trip(conf, &t, from, ctx, r);
 	}
 	total = mono_now() - started;
-	s = result_perf(r, "time", total, "s", &p->warn, &p->crit, 0, NAN);
-	if (s != STATE_OK)
-		result_problem(
-		    r, s, "took %.3f s (%s threshold %s)", total, state_name(s),
-		    s == STATE_CRITICAL ? p->crit.text : p->warn.text);
+	run_judge_time(ctx, r, "time", "", total);
 	if (t.user != NULL) {
 		result_perf(r, "messages", (double)count, "", NULL, NULL, 0,
 			    NAN);

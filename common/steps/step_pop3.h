@@ -18,7 +18,7 @@ struct step_pop3_conf {
 };
 
 int step_pop3_validate(struct step_pop3_conf *conf, char *err, size_t errlen);
-void step_pop3_run(const struct step_pop3_conf *conf, const struct plugin *p,
+void step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 		   struct result *r);
 
 #endif

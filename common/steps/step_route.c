@@ -98,14 +98,13 @@ show_hops(const struct probe_headers *h, struct result *r)
 }
 
 void
-step_route_run(const struct step_route_conf *conf, const struct plugin *p,
+step_route_run(const struct step_route_conf *conf, const struct run_ctx *ctx,
 	       struct result *r)
 {
 	struct pop3_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	struct probe_trip trip = {0};
 	bool via_ok;
-	enum state s;
 
 	if (pop3_check_password(&t, r) == -1)
 		goto done;
@@ -113,27 +112,21 @@ step_route_run(const struct step_route_conf *conf, const struct plugin *p,
 		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
 		goto done;
 	}
-	if (probe_check_prepare(&trip, &t, p->timeout, p, r) == -1 ||
-	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, p, r) ==
+	if (probe_check_prepare(&trip, &t, ctx->timeout, ctx, r) == -1 ||
+	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
 		-1 ||
-	    probe_check_wait(&trip, &t, p->timeout, p, r) == -1)
+	    probe_check_wait(&trip, &t, ctx->timeout, ctx, r) == -1)
 		goto done;
 	if (!trip.found) {
-		result_problem(r, p->timeout_state,
+		result_problem(r, ctx->timeout_state,
 			       "the probe to <%s> did not arrive within %g s",
-			       conf->rcpt, p->timeout);
+			       conf->rcpt, ctx->timeout);
 		goto done;
 	}
 	judge_recipient(&trip.headers, conf->rcpt, r);
 	via_ok = conf->via != NULL && judge_via(&trip.headers, conf->via, r);
 	show_hops(&trip.headers, r);
-	s = result_perf(r, "delivery", trip.delivery, "s", &p->warn, &p->crit,
-			0, NAN);
-	if (s != STATE_OK)
-		result_problem(r, s, "delivery took %.2f s (%s threshold %s)",
-			       trip.delivery, state_name(s),
-			       s == STATE_CRITICAL ? p->crit.text
-						   : p->warn.text);
+	run_judge_time(ctx, r, "delivery", "delivery", trip.delivery);
 	result_summary(r, "probe to <%s> delivered in %.2f s%s%s", conf->rcpt,
 		       trip.delivery, via_ok ? " via " : "",
 		       via_ok ? conf->via : "");

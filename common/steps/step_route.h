@@ -18,7 +18,7 @@ struct step_route_conf {
 };
 
 int step_route_validate(struct step_route_conf *conf, char *err, size_t errlen);
-void step_route_run(const struct step_route_conf *conf, const struct plugin *p,
-		    struct result *r);
+void step_route_run(const struct step_route_conf *conf,
+		    const struct run_ctx *ctx, struct result *r);
 
 #endif

@@ -16,20 +16,19 @@
 
 /* Each ISP DNS server must answer the domain's MX question. */
 static void
-check_isp_dns(const struct step_smarthost_conf *conf, const struct plugin *p,
+check_isp_dns(const struct step_smarthost_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
 	const char *domain = conf->target.domain;
 	struct dns_query q[DNS_SERVERS_MAX];
-	struct deadline half = p->deadline;
-	char err[256];
-	struct dns *dns;
-
 	/*
 	 * A silent ISP DNS server must not eat the time the relay needs: it
 	 * would be blamed for a greeting timeout it did not cause.
 	 */
-	half.end = mono_now() + deadline_left(&p->deadline) / 2;
+	struct deadline half = run_share(ctx, 0.5);
+	char err[256];
+	struct dns *dns;
+
 	if ((dns = dns_open(conf->dns, conf->ndns, &half, err, sizeof(err))) ==
 	    NULL) {
 		result_problem(r, STATE_UNKNOWN, "ISP DNS: %s", err);
@@ -58,7 +57,7 @@ check_isp_dns(const struct step_smarthost_conf *conf, const struct plugin *p,
 				       name, domain);
 			break;
 		case DNS_TIMEOUT:
-			result_problem(r, p->timeout_state,
+			result_problem(r, ctx->timeout_state,
 				       "ISP DNS %s did not answer for %s", name,
 				       domain);
 			break;
@@ -78,7 +77,7 @@ check_isp_dns(const struct step_smarthost_conf *conf, const struct plugin *p,
 /* MAIL FROM, RCPT TO when asked, RSET: the relay must take our mail. */
 static void
 transaction(struct smtp_session *ss, const struct step_smarthost_conf *conf,
-	    const char *from, const struct plugin *p, struct result *r)
+	    const char *from, const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp *s = &ss->smtp;
 	char what[300];
@@ -86,14 +85,14 @@ transaction(struct smtp_session *ss, const struct step_smarthost_conf *conf,
 
 	snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
 	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
-		smtp_check_refused(ss, p, r, what, rc);
+		smtp_check_refused(ss, ctx, r, what, rc);
 		return;
 	}
 	if (conf->rcpt != NULL) {
 		snprintf(what, sizeof(what), "RCPT TO:<%.256s>", conf->rcpt);
 		if ((rc = smtp_command(s, "%s", what)) == -1 ||
 		    smtp_class(s) != 2) {
-			smtp_check_refused(ss, p, r, what, rc);
+			smtp_check_refused(ss, ctx, r, what, rc);
 			return;
 		}
 	}
@@ -106,7 +105,7 @@ transaction(struct smtp_session *ss, const struct step_smarthost_conf *conf,
 
 void
 step_smarthost_run(const struct step_smarthost_conf *conf,
-		   const struct plugin *p, struct result *r)
+		   const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp_session ss = {0};
 	char from[300];
@@ -117,17 +116,17 @@ step_smarthost_run(const struct step_smarthost_conf *conf,
 		snprintf(from, sizeof(from), "postmaster@%s",
 			 conf->target.domain);
 	if (conf->ndns > 0)
-		check_isp_dns(conf, p, r);
+		check_isp_dns(conf, ctx, r);
 	if (!conf->allow_name && !addr_is_literal(conf->target.host))
 		result_problem(r, STATE_WARNING,
 			       "relay %s given by name, not by IP address",
 			       conf->target.host);
-	if (smtp_check_open(&ss, &conf->target, p, r) == 0) {
+	if (smtp_check_open(&ss, &conf->target, ctx, r) == 0) {
 		smtp_check_cert(&ss, &conf->target, r);
-		transaction(&ss, conf, from, p, r);
+		transaction(&ss, conf, from, ctx, r);
 	}
-	smtp_check_perf(&ss, p, r);
-	smtp_check_close(&ss, p, r);
+	smtp_check_perf(&ss, ctx, r);
+	smtp_check_close(&ss, ctx, r);
 }
 
 int

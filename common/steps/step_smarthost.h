@@ -21,6 +21,6 @@ struct step_smarthost_conf {
 int step_smarthost_validate(struct step_smarthost_conf *conf, char *err,
 			    size_t errlen);
 void step_smarthost_run(const struct step_smarthost_conf *conf,
-			const struct plugin *p, struct result *r);
+			const struct run_ctx *ctx, struct result *r);
 
 #endif

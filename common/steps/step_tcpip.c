@@ -15,9 +15,10 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
+#include "core/addr.h"
 #include "core/diag.h"
 #include "proto/resolvconf.h"
-#include "proto/smtp.h"
+#include "steps/smtp_check.h"
 #include "steps/step_tcpip.h"
 
 #define SHOW_ADDRS 4   /* addresses of the FQDN in the status line */
@@ -36,7 +37,7 @@ struct server {
 
 struct run {
 	const struct step_tcpip_conf *conf;
-	const struct plugin *p;
+	const struct run_ctx *ctx;
 	struct result *r;
 	const char *file;
 	struct resolvconf rc;
@@ -53,19 +54,6 @@ struct run {
 	bool in_order;
 	double started;
 };
-
-/* Names compare without case and without a final dot. */
-static bool
-name_eq(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-
-	if (la > 0 && a[la - 1] == '.')
-		la--;
-	if (lb > 0 && b[lb - 1] == '.')
-		lb--;
-	return la == lb && strncasecmp(a, b, la) == 0;
-}
 
 /* The host name from the kernel; the domain from resolv.conf or from it. */
 static void
@@ -131,7 +119,7 @@ judge_names(struct run *run)
 	       : !strchr(conf->hostname, '.') ? run->host
 	       : run->fqdn[0] != '\0'	      ? run->fqdn
 					      : run->kernel;
-	if (have != NULL && !name_eq(conf->hostname, have))
+	if (have != NULL && !addr_same_name(conf->hostname, have))
 		result_problem(run->r, STATE_CRITICAL,
 			       "host name is %s, not %s", have, conf->hostname);
 	if (run->domain[0] == '\0') {
@@ -143,11 +131,11 @@ judge_names(struct run *run)
 			       run->rc_read ? " and " : "", run->kernel);
 		return;
 	}
-	if (conf->domain != NULL && !name_eq(conf->domain, run->domain))
+	if (conf->domain != NULL && !addr_same_name(conf->domain, run->domain))
 		result_problem(run->r, STATE_CRITICAL, "domain is %s, not %s",
 			       run->domain, conf->domain);
 	if (dot != NULL && run->rc.domain[0] != '\0' &&
-	    !name_eq(dot + 1, run->rc.domain))
+	    !addr_same_name(dot + 1, run->rc.domain))
 		result_problem(run->r, STATE_WARNING,
 			       "the host name %s is not in the domain %s of "
 			       "%s:%u",
@@ -214,7 +202,7 @@ ask(struct run *run)
 {
 	const char *names[RESOLVCONF_MAXNS];
 	char err[256];
-	int family = run->p->family;
+	int family = run->ctx->family;
 
 	for (size_t i = 0; i < run->nserver; i++)
 		names[i] = run->server[i].addr;
@@ -288,7 +276,7 @@ static bool
 has_rr(const struct dns_query *q, const char *text)
 {
 	for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++)
-		if (q->type == DNS_T_PTR ? name_eq(q->rr[i].text, text)
+		if (q->type == DNS_T_PTR ? addr_same_name(q->rr[i].text, text)
 					 : strcmp(q->rr[i].text, text) == 0)
 			return true;
 	return false;
@@ -374,8 +362,6 @@ judge_ptr(struct run *run)
 static void
 check_dns(struct run *run)
 {
-	double left = deadline_left(&run->p->deadline);
-
 	run->nserver = run->rc.nns;
 	for (size_t i = 0; i < run->nserver; i++) {
 		run->server[i].addr = run->rc.ns[i].addr;
@@ -385,9 +371,7 @@ check_dns(struct run *run)
 	if (run->nserver == 0 || run->fqdn[0] == '\0')
 		return;
 	/* A silent server must not eat the time the greeting needs. */
-	run->dns_deadline = run->p->deadline;
-	if (run->conf->smtp)
-		run->dns_deadline.end = mono_now() + left / 2;
+	run->dns_deadline = run_share(run->ctx, run->conf->smtp ? 0.5 : 1);
 	if (ask(run) == -1)
 		return;
 	judge_servers(run);
@@ -395,89 +379,43 @@ check_dns(struct run *run)
 	judge_ptr(run);
 }
 
-/* The first word of the first line of a reply: the name it gives. */
-static void
-reply_name(const struct smtp_reply *reply, char *out, size_t size)
-{
-	size_t len = strcspn(reply->text, " \n");
-
-	snprintf(out, size, "%.*s", (int)len, reply->text);
-}
-
-static enum state
-smtp_failure_state(const struct smtp *s, const struct plugin *p)
-{
-	if (s->net == NET_TIMEOUT || plugin_timed_out(p))
-		return p->timeout_state;
-	return STATE_CRITICAL;
-}
-
 /* Greeting and EHLO of the local service; both must name the FQDN. */
 static void
 check_greeting(struct run *run, char *greets, size_t size)
 {
-	struct net_opts no = {.family = run->p->family};
 	const struct step_tcpip_conf *conf = run->conf;
-	char name220[256] = "", name250[256] = "", reply[256];
-	struct smtp s = {0};
-	int rc;
+	const struct smtp_target t = {
+	    .host = conf->smtp_host,
+	    .port = conf->smtp_port,
+	    .ehlo = run->fqdn[0] ? run->fqdn : run->kernel,
+	    .cert = TLS_CHECK_INIT,
+	};
+	struct smtp_session ss = {0};
+	const struct smtp *s = &ss.smtp;
 
-	s.transcript_on = run->p->verbose >= 3;
-	if (smtp_connect(&s, conf->smtp_host, conf->smtp_port, &no,
-			 &run->p->deadline) == -1) {
-		result_problem(run->r, smtp_failure_state(&s, run->p),
-			       "no connection to %s:%u: %s", conf->smtp_host,
-			       conf->smtp_port, s.error);
+	if (smtp_check_open(&ss, &t, run->ctx, run->r) == -1)
 		goto done;
-	}
-	/*
-	 * A reply that failed half-way (too long, cut by a close) has a code
-	 * already: the error says what went wrong, not its first line.
-	 */
-	if ((rc = smtp_greeting(&s)) == -1 || s.reply.code != 220) {
-		smtp_reply_line(&s.reply, reply, sizeof(reply));
-		result_problem(run->r,
-			       rc == 0 ? STATE_CRITICAL
-				       : smtp_failure_state(&s, run->p),
-			       "%s failed at the greeting: %s", s.conn.peer,
-			       rc == 0 ? reply : s.error);
-		goto done;
-	}
-	reply_name(&s.reply, name220, sizeof(name220));
-	if ((rc = smtp_ehlo(&s, run->fqdn[0] ? run->fqdn : run->kernel)) ==
-		-1 ||
-	    smtp_class(&s) != 2) {
-		smtp_reply_line(&s.reply, reply, sizeof(reply));
-		result_problem(run->r,
-			       rc == 0 ? STATE_CRITICAL
-				       : smtp_failure_state(&s, run->p),
-			       "%s failed at EHLO: %s", s.conn.peer,
-			       rc == 0 ? reply : s.error);
-		goto done;
-	}
-	reply_name(&s.reply, name250, sizeof(name250));
-	snprintf(greets, size, "%s", name220);
+	snprintf(greets, size, "%s", s->greeting_name);
 	if (run->fqdn[0] == '\0')
 		goto done; /* judged with the names */
-	if (!name_eq(name220, run->fqdn) && strcmp(name220, name250) == 0)
+	if (!addr_same_name(s->greeting_name, run->fqdn) &&
+	    strcmp(s->greeting_name, s->ehlo_name) == 0)
 		result_problem(run->r, STATE_WARNING,
 			       "%s greets as %s (220 and %s), not %s",
-			       s.conn.peer, name220, s.helo ? "HELO" : "EHLO",
+			       s->conn.peer, s->greeting_name,
+			       s->helo ? "HELO" : "EHLO", run->fqdn);
+	else if (!addr_same_name(s->greeting_name, run->fqdn))
+		result_problem(run->r, STATE_WARNING,
+			       "%s greets as %s (220), not %s", s->conn.peer,
+			       s->greeting_name, run->fqdn);
+	if (!addr_same_name(s->ehlo_name, run->fqdn) &&
+	    strcmp(s->greeting_name, s->ehlo_name) != 0)
+		result_problem(run->r, STATE_WARNING,
+			       "%s answers %s as %s, not %s", s->conn.peer,
+			       s->helo ? "HELO" : "EHLO", s->ehlo_name,
 			       run->fqdn);
-	else if (!name_eq(name220, run->fqdn))
-		result_problem(run->r, STATE_WARNING,
-			       "%s greets as %s (220), not %s", s.conn.peer,
-			       name220, run->fqdn);
-	if (!name_eq(name250, run->fqdn) && strcmp(name220, name250) != 0)
-		result_problem(run->r, STATE_WARNING,
-			       "%s answers %s as %s, not %s", s.conn.peer,
-			       s.helo ? "HELO" : "EHLO", name250, run->fqdn);
 done:
-	smtp_close(&s);
-	for (const char *t = buf_str(&s.transcript), *nl;
-	     run->p->verbose >= 3 && (nl = strchr(t, '\n')) != NULL; t = nl + 1)
-		result_line(run->r, STATE_OK, "%.*s", (int)(nl - t), t);
-	smtp_free(&s);
+	smtp_check_close(&ss, run->ctx, run->r);
 }
 
 static void
@@ -586,16 +524,8 @@ perfdata(struct run *run)
 {
 	double seconds = mono_now() - run->started;
 	char label[PERF_LABEL_MAX];
-	enum state s;
 
-	s = result_perf(run->r, "time", seconds, "s", &run->p->warn,
-			&run->p->crit, 0, NAN);
-	if (s != STATE_OK)
-		result_problem(run->r, s, "took %.3f s (%s threshold %s)",
-			       seconds,
-			       s == STATE_CRITICAL ? "critical" : "warning",
-			       s == STATE_CRITICAL ? run->p->crit.text
-						   : run->p->warn.text);
+	run_judge_time(run->ctx, run->r, "time", "", seconds);
 	for (size_t i = 0; run->dns != NULL && i < run->nserver; i++) {
 		const struct server *sv = &run->server[i];
 
@@ -619,10 +549,11 @@ run_free(struct run *run)
 }
 
 void
-step_tcpip_run(const struct step_tcpip_conf *conf, const struct plugin *p,
+step_tcpip_run(const struct step_tcpip_conf *conf, const struct run_ctx *ctx,
 	       struct result *r)
 {
-	struct run run = {.conf = conf, .p = p, .r = r, .started = mono_now()};
+	struct run run = {
+	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
 	char err[256], greets[256] = "";
 
 	run.file =

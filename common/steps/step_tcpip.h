@@ -12,6 +12,7 @@
 #include "core/addr.h"
 #include "proto/dns.h"
 #include "core/plugin.h"
+#include "core/run.h"
 #include "core/result.h"
 
 #define STEP_TCPIP_RESOLV_CONF "/etc/resolv.conf"
@@ -34,7 +35,7 @@ struct step_tcpip_conf {
 };
 
 int step_tcpip_validate(struct step_tcpip_conf *conf, char *err, size_t errlen);
-void step_tcpip_run(const struct step_tcpip_conf *conf, const struct plugin *p,
-		    struct result *r);
+void step_tcpip_run(const struct step_tcpip_conf *conf,
+		    const struct run_ctx *ctx, struct result *r);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 
 #include "core/plugin.h"
+#include "core/run.h"
 #include "core/result.h"
 #include "proto/tls.h"
 
