@@ -13,6 +13,7 @@
 #include "agent.h"
 #include "core/diag.h"
 #include "core/profile.h"
+#include "core/registry.h"
 
 #ifndef PLUGINDIR
 #define PLUGINDIR "/usr/lib/nagios/plugins"
@@ -27,11 +28,6 @@ static const char *const agent_keys[] = {
     "spread",	     "plugindir",     NULL};
 static const char *const check_keys[] = {"id",	    "command", "interval",
 					 "timeout", "step",    NULL};
-
-/* The checklist's plugins and their steps: a check's default step. */
-static const char *const step_plugins[] = {
-    "check_ims_dns",	  "check_ims_smarthost", "check_ims_pop3",
-    "check_ims_outbound", "check_ims_route",	 "check_ims_tcpip"};
 
 static int
 known_keys(const struct profile *p, const config_setting_t *group,
@@ -107,19 +103,16 @@ string(const struct profile *p, const config_setting_t *group, const char *name,
 	return 0;
 }
 
+/* A check's default step: its plugin's in the registry, else 0. */
 static int
 default_step(const char *path)
 {
 	char copy[4096];
-	const char *base;
+	const struct step_def *d;
 
 	snprintf(copy, sizeof(copy), "%s", path);
-	base = basename(copy);
-	for (size_t i = 0; i < sizeof(step_plugins) / sizeof(*step_plugins);
-	     i++)
-		if (strcmp(base, step_plugins[i]) == 0)
-			return (int)i + 1;
-	return 0;
+	d = registry_by_plugin(basename(copy));
+	return d != NULL ? d->number : 0;
 }
 
 static int
@@ -194,7 +187,8 @@ check(const struct profile *p, const config_setting_t *s,
 		   errlen) == -1 ||
 	    number(p, s, "timeout", 0.1, 86400, &sc->timeout, err, errlen) ==
 		-1 ||
-	    number(p, s, "step", 0, 6, &step, err, errlen) == -1)
+	    number(p, s, "step", 0, registry_max_step(), &step, err, errlen) ==
+		-1)
 		return -1;
 	sc->step = step >= 0 ? (int)step : default_step(sc->path);
 	return 0;

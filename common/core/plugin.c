@@ -12,6 +12,7 @@
 #include "core/diag.h"
 #include "core/plugin.h"
 #include "core/profile.h"
+#include "core/registry.h"
 #include "core/spool.h"
 
 #ifndef IMSCHECK_VERSION
@@ -58,10 +59,8 @@ static const struct plugin_opt std_opts[] = {
 static const char *const site_keys[] = {"domain", "address", "timeout", "spool",
 					NULL};
 
-/* The sections a profile may have: one per plugin, and the agent's. */
-static const char *const sections[] = {"dns",	    "smarthost", "pop3",
-				       "outbound",  "route",	 "tcpip",
-				       "checklist", "agent",	 NULL};
+/* Sections of the profile besides the registry's: the agent's. */
+#define AGENT_SECTION "agent"
 
 /* Options a profile cannot set. */
 static bool
@@ -371,10 +370,10 @@ check_top(struct profile *prof, char *err, size_t errlen)
 	for (int i = 0; i < config_setting_length(root); i++) {
 		config_setting_t *s = config_setting_get_elem(root, i);
 		const char *name = config_setting_name(s);
-		bool known = is_site_key(name);
+		bool known = is_site_key(name) ||
+			     registry_by_section(name) != NULL ||
+			     strcmp(name, AGENT_SECTION) == 0;
 
-		for (const char *const *k = sections; !known && *k; k++)
-			known = strcmp(*k, name) == 0;
 		if (!known) {
 			profile_where(prof, s, where, sizeof(where));
 			return errorf(err, errlen, "%s: unknown key '%s'",

@@ -13,6 +13,7 @@
 
 #include "core/diag.h"
 #include "core/nagios.h"
+#include "core/registry.h"
 #include "core/spool.h"
 
 #define SPOOL_MAGIC "imscheck-spool 1"
@@ -135,8 +136,8 @@ parse_line(struct spool_record *rec, const char *key, const char *value,
 			return -1;
 		snprintf(rec->label, sizeof(rec->label), "%s", value);
 	} else if (strcmp(key, "step") == 0) {
-		if (parse_double(value, &d) == -1 || d < 0 || d > 6 ||
-		    d != (int)d)
+		if (parse_double(value, &d) == -1 || d < 0 ||
+		    d > registry_max_step() || d != (int)d)
 			return -1;
 		rec->step = (int)d;
 	} else if (strcmp(key, "state") == 0) {

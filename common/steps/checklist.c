@@ -21,48 +21,13 @@
 #include "core/child.h"
 #include "core/nagios.h"
 #include "core/profile.h"
+#include "core/registry.h"
 
 #define MARGIN_S 0.3 /* a step must end this much before us */
 
-struct step {
-	int number;
-	const char *section; /* in the profile, and the plugin's suffix */
-	const char *advice;  /* what to look at, in today's words */
-};
-
-static const struct step steps[CHECKLIST_STEPS] = {
-    {1, "dns",
-     "ask whoever serves the DNS zone for an MX record naming the mail "
-     "host, an A (and AAAA) record with its static address, and a PTR "
-     "record for that address naming the host again (dig MX DOMAIN; "
-     "dig -x ADDRESS)"},
-    {2, "smarthost",
-     "relay outgoing mail to the ISP's smarthost given by IP address "
-     "(Postfix: relayhost = [IP]:25), with the sender and TLS the ISP "
-     "expects, and use the ISP's DNS servers"},
-    {3, "pop3",
-     "accept local recipients and deliver them into the mailboxes POP3 "
-     "reads (Postfix: mydestination or virtual_mailbox_domains and maps; "
-     "Dovecot: mail_location on the same Maildirs), and check POP3 logins "
-     "and TLS"},
-    {4, "outbound",
-     "relay mail for every external domain for the local network only "
-     "(Postfix: mynetworks; smtpd_relay_restrictions = permit_mynetworks, "
-     "reject_unauth_destination) and refuse it for everyone else"},
-    {5, "route",
-     "let outgoing mail leave unchanged through the smarthost: look for "
-     "rewriting (canonical_maps, recipient_canonical_maps, "
-     "virtual_alias_maps) and for routes around the relayhost "
-     "(transport_maps)"},
-    {6, "tcpip",
-     "on the mail host, make host name and domain give the FQDN the DNS "
-     "has for the static address, list the ISP's DNS servers in "
-     "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
-};
-
 /* One step running as a child process. */
 struct run {
-	const struct step *step;
+	const struct step_def *step;
 	struct child child;
 };
 
@@ -71,17 +36,22 @@ checklist_parse_steps(struct checklist_conf *conf, const char *arg, char *err,
 		      size_t errlen)
 {
 	const char *p = arg;
+	int max = registry_max_step();
 
-	while (*p != '\0') {
-		if (*p < '1' || *p > '0' + CHECKLIST_STEPS ||
-		    (p[1] != ',' && p[1] != '\0'))
+	do {
+		char *end;
+		long n = strtol(p, &end, 10);
+
+		if (end == p || *p < '0' || *p > '9' || n < 1 || n > max ||
+		    (*end != ',' && *end != '\0') ||
+		    (*end == ',' && end[1] == '\0'))
 			return errorf(err, errlen,
 				      "--steps: '%s' is not a list of steps "
 				      "1 to %d",
-				      arg, CHECKLIST_STEPS);
-		conf->only[*p - '0'] = true;
-		p += p[1] == ',' ? 2 : 1;
-	}
+				      arg, max);
+		conf->only |= 1ul << n;
+		p = *end == ',' ? end + 1 : end;
+	} while (*p != '\0');
 	conf->some = true;
 	return 0;
 }
@@ -111,7 +81,7 @@ start(struct run *run, const char *dir, const char *profile, double seconds,
 	char *argv[8];
 	int argc = 0;
 
-	snprintf(name, sizeof(name), "check_ims_%s", run->step->section);
+	snprintf(name, sizeof(name), "%s", run->step->plugin);
 	snprintf(timeout, sizeof(timeout), "%.3f:%s", seconds,
 		 state_name(ctx->timeout_state));
 	argv[argc++] = name;
@@ -137,8 +107,8 @@ start(struct run *run, const char *dir, const char *profile, double seconds,
 static void
 collect(struct run *runs, size_t n, const struct run_ctx *ctx)
 {
-	struct pollfd pfd[CHECKLIST_STEPS];
-	struct child *reading[CHECKLIST_STEPS];
+	struct pollfd pfd[CHECKLIST_RUNS_MAX];
+	struct child *reading[CHECKLIST_RUNS_MAX];
 	size_t open_fds;
 
 	for (;;) {
@@ -213,10 +183,11 @@ void
 checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
-	struct run runs[CHECKLIST_STEPS];
+	struct run runs[CHECKLIST_RUNS_MAX];
 	char dir[PATH_MAX], err[512];
 	struct profile prof;
-	size_t n = 0, failing = 0;
+	const struct step_def *steps;
+	size_t n = 0, nsteps, failing = 0;
 	double seconds = deadline_left(&ctx->deadline) - MARGIN_S;
 
 	r->in_order = true;
@@ -226,9 +197,11 @@ checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 	}
 	plugin_dir(dir, sizeof(dir));
 	memset(runs, 0, sizeof(runs));
-	for (size_t i = 0; i < CHECKLIST_STEPS; i++) {
-		if (profile_get(&prof, steps[i].section) == NULL ||
-		    (conf->some && !conf->only[steps[i].number]))
+	steps = registry_entries(&nsteps);
+	for (size_t i = 0; i < nsteps && n < CHECKLIST_RUNS_MAX; i++) {
+		if (steps[i].number == 0 ||
+		    profile_get(&prof, steps[i].section) == NULL ||
+		    (conf->some && !(conf->only & 1ul << steps[i].number)))
 			continue;
 		runs[n].step = &steps[i];
 		start(&runs[n++], dir, ctx->profile,

@@ -12,11 +12,11 @@
 #include "core/run.h"
 #include "core/result.h"
 
-#define CHECKLIST_STEPS 6
+#define CHECKLIST_RUNS_MAX 32 /* steps run at once, at most */
 
 struct checklist_conf {
-	bool only[CHECKLIST_STEPS + 1]; /* --steps: the steps to run */
-	bool some;			/* --steps was given */
+	unsigned long only; /* --steps: bit N set for step N */
+	bool some;	    /* --steps was given */
 	bool advice;
 };
 

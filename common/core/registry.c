@@ -1,0 +1,85 @@
+/*
+ * registry.c - the steps of the Internet Mail Service checklist (KB
+ * Q182339, and the checks of today's mail service after it).
+ */
+#include <string.h>
+
+#include "core/registry.h"
+
+static const struct step_def entries[] = {
+    {0, "checklist", "check_ims", "IMS",
+     "run the whole Internet Mail Service checklist from a site profile", NULL},
+    {1, "dns", "check_ims_dns", "DNS",
+     "check the MX and address records of a mail domain",
+     "ask whoever serves the DNS zone for an MX record naming the mail "
+     "host, an A (and AAAA) record with its static address, and a PTR "
+     "record for that address naming the host again (dig MX DOMAIN; "
+     "dig -x ADDRESS)"},
+    {2, "smarthost", "check_ims_smarthost", "SMARTHOST",
+     "check that the ISP's relay takes the site's mail",
+     "relay outgoing mail to the ISP's smarthost given by IP address "
+     "(Postfix: relayhost = [IP]:25), with the sender and TLS the ISP "
+     "expects, and use the ISP's DNS servers"},
+    {3, "pop3", "check_ims_pop3", "POP3",
+     "check POP3 mailboxes and that incoming SMTP mail reaches them",
+     "accept local recipients and deliver them into the mailboxes POP3 "
+     "reads (Postfix: mydestination or virtual_mailbox_domains and maps; "
+     "Dovecot: mail_location on the same Maildirs), and check POP3 logins "
+     "and TLS"},
+    {4, "outbound", "check_ims_outbound", "OUTBOUND",
+     "check that mail for every domain is routed out, and that the "
+     "service is no open relay",
+     "relay mail for every external domain for the local network only "
+     "(Postfix: mynetworks; smtpd_relay_restrictions = permit_mynetworks, "
+     "reject_unauth_destination) and refuse it for everyone else"},
+    {5, "route", "check_ims_route", "ROUTE",
+     "check that outgoing mail leaves through the smarthost with its "
+     "recipient unchanged",
+     "let outgoing mail leave unchanged through the smarthost: look for "
+     "rewriting (canonical_maps, recipient_canonical_maps, "
+     "virtual_alias_maps) and for routes around the relayhost "
+     "(transport_maps)"},
+    {6, "tcpip", "check_ims_tcpip", "TCPIP",
+     "check the host name, domain and DNS servers of a mail host",
+     "on the mail host, make host name and domain give the FQDN the DNS "
+     "has for the static address, list the ISP's DNS servers in "
+     "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
+};
+
+#define NENTRIES (sizeof(entries) / sizeof(entries[0]))
+
+const struct step_def *
+registry_entries(size_t *n)
+{
+	*n = NENTRIES;
+	return entries;
+}
+
+const struct step_def *
+registry_by_plugin(const char *plugin)
+{
+	for (size_t i = 0; i < NENTRIES; i++)
+		if (strcmp(entries[i].plugin, plugin) == 0)
+			return &entries[i];
+	return NULL;
+}
+
+const struct step_def *
+registry_by_section(const char *section)
+{
+	for (size_t i = 0; i < NENTRIES; i++)
+		if (strcmp(entries[i].section, section) == 0)
+			return &entries[i];
+	return NULL;
+}
+
+int
+registry_max_step(void)
+{
+	int max = 0;
+
+	for (size_t i = 0; i < NENTRIES; i++)
+		if (entries[i].number > max)
+			max = entries[i].number;
+	return max;
+}
