@@ -86,6 +86,16 @@ agent/%.o: agent/%.c $(FLAGS_STAMP)
 tests/unit/test_agent: tests/unit/test_agent.o $(AGENT_CORE) $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
+# The option-table test links every plugin's table (each main renamed)
+# and finds their info blocks by name: -rdynamic.
+PLUGIN_TABLES = $(PLUGINS:plugins/%=tests/unit/plugin_%.o)
+tests/unit/plugin_%.o: plugins/%.c $(FLAGS_STAMP)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Dmain=$*_main -Wno-missing-prototypes \
+		-MMD -MP -c -o $@ $<
+
+tests/unit/test_options: tests/unit/test_options.o $(PLUGIN_TABLES) $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -rdynamic -o $@ $^ $(LIBS)
+
 tests/unit/test_%: tests/unit/test_%.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LIBS)
 

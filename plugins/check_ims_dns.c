@@ -2,93 +2,42 @@
  * check_ims_dns - checklist step 1: static IP; MX and A records for the
  * mail host exist in DNS.
  */
-#include <stdio.h>
-#include <string.h>
-
 #include "core/plugin.h"
 #include "steps/step_dns.h"
 
-enum {
-	KEY_NO_REVERSE = PLUGIN_KEY_LONG,
-	KEY_ALLOW_PRIVATE,
-};
+#define CONF struct step_dns_conf
 
-static const struct plugin_opt options[] = {
-    {"domain", 'D', "DOMAIN", "the mail domain (required)", false},
+static const struct opt options[] = {
+    {"domain", 'D', "DOMAIN", "the mail domain", OPT_STRING_AT(CONF, domain),
+     .flags = OPT_REQUIRED, .check = &opt_domain},
     {"address", 'a', "IP",
-     "expected static IP of the mail host, among the MX addresses", true},
-    {"mx", 'M', "NAME", "expected MX host", true},
+     "expected static IP of the mail host, among the MX addresses",
+     OPT_LIST_AT(CONF, address, naddress), .check = &opt_ip},
+    {"mx", 'M', "NAME", "expected MX host", OPT_LIST_AT(CONF, mx, nmx),
+     .check = &opt_name},
     {"server", 's', "IP[:PORT]",
      "DNS server to ask (default: the system resolver); with several, "
      "each is asked and their answers compared",
-     true},
-    {"no-reverse", KEY_NO_REVERSE, NULL,
-     "skip the PTR and forward-confirmation checks", false},
-    {"allow-private", KEY_ALLOW_PRIVATE, NULL,
-     "accept private addresses for MX hosts", false},
-    {NULL, 0, NULL, NULL, false},
+     OPT_LIST_AT(CONF, server, nserver), .check = &opt_server},
+    {"no-reverse", 0, NULL, "skip the PTR and forward-confirmation checks",
+     OPT_FLAG_AT(CONF, no_reverse)},
+    {"allow-private", 0, NULL, "accept private addresses for MX hosts",
+     OPT_FLAG_AT(CONF, allow_private)},
+    PLUGIN_TIME_THRESHOLDS,
+    PLUGIN_FAMILY,
+    OPT_END,
 };
 
-static int
-set(void *conf, int key, const char *arg, char *err, size_t errlen)
-{
-	struct step_dns_conf *c = conf;
-
-	switch (key) {
-	case 'D':
-		c->domain = arg;
-		return 0;
-	case 'a':
-		return plugin_list_add("address", c->address, &c->naddress,
-				       STEP_DNS_LIST_MAX, arg, err, errlen);
-	case 'M':
-		return plugin_list_add("mx", c->mx, &c->nmx, STEP_DNS_LIST_MAX,
-				       arg, err, errlen);
-	case 's':
-		return plugin_list_add("server", c->server, &c->nserver,
-				       DNS_SERVERS_MAX, arg, err, errlen);
-	case KEY_NO_REVERSE:
-		c->no_reverse = true;
-		return 0;
-	case KEY_ALLOW_PRIVATE:
-		c->allow_private = true;
-		return 0;
-	}
-	snprintf(err, errlen, "unhandled option %d", key);
-	return -1;
-}
-
-static int
-validate(void *conf, char *err, size_t errlen)
-{
-	return step_dns_validate(conf, err, errlen);
-}
-
-static void
-run(void *conf, const struct run_ctx *ctx, struct result *r)
-{
-	step_dns_run(conf, ctx, r);
-}
-
-static const struct plugin_info info = {
-    .name = "check_ims_dns",
-    .label = "DNS",
-    .section = "dns",
-    .step = 1,
-    .purpose = "step 1: MX and A records of the mail domain, static IP, PTR",
-    .synopsis = "-D DOMAIN [-a IP]... [-M NAME]... [-s IP[:PORT]]... "
-		"[--no-reverse] [--allow-private] [-t SEC[:STATE]] "
-		"[-w RANGE] [-c RANGE] [-4|-6] [-C FILE]",
-    .opts = options,
-    .set = set,
-    .validate = validate,
-    .run = run,
-};
+const struct plugin_info check_ims_dns = {.name = "check_ims_dns",
+					  .opts = options};
 
 int
 main(int argc, char **argv)
 {
 	struct step_dns_conf conf = {0};
+	struct plugin p;
 
-	return plugin_main(&info, &conf, argc, argv);
+	if (plugin_start(&p, &check_ims_dns, &conf, argc, argv))
+		step_dns_run(&conf, &p.ctx, &p.result);
+	return plugin_finish(&p);
 }

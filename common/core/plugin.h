@@ -2,9 +2,19 @@
  * plugin.h - what every plugin shares: the standard options, the site
  * profile as option defaults, the deadline, rendering and the exit code.
  *
- * A plugin describes its own options in a table and hands over to
- * plugin_main(), which parses them, runs the check once under one deadline
- * and prints the result (Postfix single_server_main, curl operate).
+ * A plugin is its option table (options.h), an info block naming its
+ * registry entry, and a main of three calls:
+ *
+ *	struct plugin p;
+ *
+ *	if (plugin_start(&p, &check_ims_dns, &conf, argc, argv) &&
+ *	    plugin_valid(&p, step_dns_validate(&conf, p.err, sizeof(p.err))))
+ *		step_dns_run(&conf, &p.ctx, &p.result);
+ *	return plugin_finish(&p);
+ *
+ * plugin_start() parses the command line and the profile under the one
+ * deadline, plugin_finish() publishes the result, prints it and gives the
+ * exit code (Postfix single_server_main, curl operate).
  */
 #ifndef IMSCHECK_PLUGIN_H
 #define IMSCHECK_PLUGIN_H
@@ -12,68 +22,68 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/deadline.h"
-#include "core/range.h"
+#include "core/options.h"
+#include "core/registry.h"
 #include "core/result.h"
 #include "core/run.h"
 
-/* Keys of long-only options start here, clear of every character. */
-#define PLUGIN_KEY_LONG 256
-
-struct plugin_opt {
-	const char *name; /* long name; also the key in the site profile */
-	int key;	  /* the short option, or PLUGIN_KEY_LONG + n */
-	const char *arg;  /* argument name for --help; NULL for a flag */
-	const char *help;
-	bool repeat; /* may be given more than once (a list in the profile) */
-};
-
-struct plugin;
+#define PLUGIN_ERR_MAX 512
 
 struct plugin_info {
-	const char *name;     /* "check_ims_dns" */
-	const char *label;    /* "DNS": first word of the status line */
-	const char *section;  /* its section in the site profile */
-	int step;	      /* its checklist step, 0 for none */
-	const char *purpose;  /* one line for --help */
-	const char *synopsis; /* the options part of the usage line */
-	const struct plugin_opt *opts; /* ends with a zeroed entry */
-	/* Apply one option; 0, or -1 with the reason in err. */
-	int (*set)(void *conf, int key, const char *arg, char *err,
-		   size_t errlen);
-	/* Check the options as a whole; may be NULL. */
-	int (*validate)(void *conf, char *err, size_t errlen);
-	/* Run the check into r. */
-	void (*run)(void *conf, const struct run_ctx *ctx, struct result *r);
+	const char *name;	 /* "check_ims_dns": its registry entry */
+	const struct opt *opts;	 /* its own options */
+	bool needs_profile;	 /* -C is required (check_ims) */
+	const char *requires[4]; /* options of its groups it requires */
 };
 
-/* The standard options, as parsed. */
+/* One run of a plugin: the standard options as parsed, and the result. */
 struct plugin {
 	const struct plugin_info *info;
-	struct run_ctx ctx; /* -t, -v, -w, -c, -4/-6, -C */
-	const char *spool;  /* --spool: publish the result there */
-	const char *id;	    /* --id: its name there */
-	char **owned;	    /* option values copied from the profile */
-	size_t nowned;
+	const struct step_def *def; /* its registry entry */
+	struct run_ctx ctx;	    /* -t, -v, -w, -c, -4/-6, -C */
+	const char *spool;	    /* --spool: publish the result there */
+	const char *id;		    /* --id: its name there */
+	bool help, version;	    /* -h, -V: answered, nothing run */
+	struct opt_set opts;
+	struct result result;
+	bool ran;	/* the check ran: its result is published */
+	double started; /* Unix time the check started, for the record */
+	char err[PLUGIN_ERR_MAX];
 };
 
-/* Parse, run, print and return the exit code (a plugin's whole main). */
-int plugin_main(const struct plugin_info *info, void *conf, int argc,
-		char **argv);
+/*
+ * Groups of standard options for a plugin's table, where they apply: the
+ * -w/-c thresholds on the check's time, and -4/-6.
+ */
+extern const struct opt plugin_time_thresholds[];
+extern const struct opt plugin_family[];
+#define PLUGIN_TIME_THRESHOLDS                                                 \
+	{                                                                      \
+		.kind = OPT_GROUP, .flags = OPT_STANDARD,                      \
+		.group = plugin_time_thresholds                                \
+	}
+#define PLUGIN_FAMILY                                                          \
+	{                                                                      \
+		.kind = OPT_GROUP, .flags = OPT_STANDARD,                      \
+		.group = plugin_family                                         \
+	}
 
 /*
- * Parse a number of seconds, a port, or a count for a plugin's set():
- * 0, or -1 with the reason in err naming the option.
+ * Parse the command line and the profile into conf and p->ctx.  true when
+ * the check is to run; false when the result already says why not (an
+ * option error, UNKNOWN) or --help or --version was answered.
  */
-int plugin_parse_seconds(const char *opt, const char *arg, double *v, char *err,
-			 size_t errlen);
-int plugin_parse_uint(const char *opt, const char *arg, unsigned long max,
-		      unsigned long *v, char *err, size_t errlen);
+bool plugin_start(struct plugin *p, const struct plugin_info *info, void *conf,
+		  int argc, char **argv);
 
-/*
- * Add arg to a list option of at most max entries; for a plugin's set().
- */
-int plugin_list_add(const char *opt, const char **list, size_t *n, size_t max,
-		    const char *arg, char *err, size_t errlen);
+/* A step's validation: rc 0 runs the check, -1 fails it with p->err. */
+bool plugin_valid(struct plugin *p, int rc);
+
+/* Publish (--spool), print, free; returns the exit code. */
+int plugin_finish(struct plugin *p);
+
+/* The flattened options of a plugin, for tests: 0, or -1 with err. */
+int plugin_options(const struct plugin_info *info, struct plugin *p, void *conf,
+		   char *err, size_t errlen);
 
 #endif

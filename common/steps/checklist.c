@@ -32,9 +32,10 @@ struct run {
 };
 
 int
-checklist_parse_steps(struct checklist_conf *conf, const char *arg, char *err,
-		      size_t errlen)
+checklist_parse_steps(const struct opt *o, void *field, const char *arg,
+		      char *err, size_t errlen)
 {
+	unsigned long *only = field;
 	const char *p = arg;
 	int max = registry_max_step();
 
@@ -46,13 +47,12 @@ checklist_parse_steps(struct checklist_conf *conf, const char *arg, char *err,
 		    (*end != ',' && *end != '\0') ||
 		    (*end == ',' && end[1] == '\0'))
 			return errorf(err, errlen,
-				      "--steps: '%s' is not a list of steps "
+				      "--%s: '%s' is not a list of steps "
 				      "1 to %d",
-				      arg, max);
-		conf->only |= 1ul << n;
+				      o->name, arg, max);
+		*only |= 1ul << n;
 		p = *end == ',' ? end + 1 : end;
 	} while (*p != '\0');
-	conf->some = true;
 	return 0;
 }
 
@@ -201,7 +201,7 @@ checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 	for (size_t i = 0; i < nsteps && n < CHECKLIST_RUNS_MAX; i++) {
 		if (steps[i].number == 0 ||
 		    profile_get(&prof, steps[i].section) == NULL ||
-		    (conf->some && !(conf->only & 1ul << steps[i].number)))
+		    (conf->only != 0 && !(conf->only & 1ul << steps[i].number)))
 			continue;
 		runs[n].step = &steps[i];
 		start(&runs[n++], dir, ctx->profile,

@@ -8,20 +8,19 @@
 
 #include <stdbool.h>
 
-#include "core/plugin.h"
+#include "core/options.h"
 #include "core/run.h"
 #include "core/result.h"
 
 #define CHECKLIST_RUNS_MAX 32 /* steps run at once, at most */
 
 struct checklist_conf {
-	unsigned long only; /* --steps: bit N set for step N */
-	bool some;	    /* --steps was given */
+	unsigned long only; /* --steps: bit N set for step N; 0: all */
 	bool advice;
 };
 
-/* Parse "1,2,6" into conf->only; 0, or -1 with the reason in err. */
-int checklist_parse_steps(struct checklist_conf *conf, const char *arg,
+/* --steps "1,2,6" into an unsigned long of bits (checklist_conf.only). */
+int checklist_parse_steps(const struct opt *o, void *field, const char *arg,
 			  char *err, size_t errlen);
 void checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 		   struct result *r);

@@ -175,23 +175,16 @@ pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 	pop3_free(&ps->pop3);
 }
 
-int
-pop3_check_set(struct pop3_target *t, int key, const char *arg, char *err,
-	       size_t errlen)
-{
-	switch (key) {
-	case POP3_KEY_TLS:
-		t->tls = true;
-		return 0;
-	case POP3_KEY_STLS:
-		t->stls = true;
-		return 0;
-	case 'u':
-		t->user = arg;
-		return 0;
-	case POP3_KEY_PASSWORD_FILE:
-		t->password_file = arg;
-		return 0;
-	}
-	return tls_check_set(&t->cert, key, arg, err, errlen);
-}
+const struct opt pop3_mailbox_opts[] = {
+    {"tls", 0, NULL, "POP3 over implicit TLS (port 995)",
+     OPT_FLAG_AT(struct pop3_target, tls), .flags = OPT_EXCLUSIVE},
+    {"stls", 0, NULL, "STLS is required",
+     OPT_FLAG_AT(struct pop3_target, stls)},
+    {"user", 'u', "USER", "the mailbox's user name",
+     OPT_STRING_AT(struct pop3_target, user)},
+    {"password-file", 0, "FILE",
+     "the password's file (or set IMSCHECK_PASSWORD)",
+     OPT_STRING_AT(struct pop3_target, password_file)},
+    TLS_CHECK_AT(struct pop3_target, cert),
+    OPT_END,
+};

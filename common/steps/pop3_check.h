@@ -7,7 +7,7 @@
 #ifndef IMSCHECK_POP3_CHECK_H
 #define IMSCHECK_POP3_CHECK_H
 
-#include "core/plugin.h"
+#include "core/options.h"
 #include "core/run.h"
 #include "proto/pop3.h"
 #include "core/result.h"
@@ -27,29 +27,14 @@ struct pop3_target {
 	char password[POP3_PASSWORD_MAX]; /* from pop3_check_password() */
 };
 
-/* Keys of the shared long-only options. */
-enum {
-	POP3_KEY_TLS = PLUGIN_KEY_LONG + 300,
-	POP3_KEY_STLS,
-	POP3_KEY_PASSWORD_FILE,
-};
-
-/* Option table entries for the mailbox, shared by the POP3 plugins. */
-#define POP3_MAILBOX_OPTS                                                      \
-	{"tls", POP3_KEY_TLS, NULL, "POP3 over implicit TLS (port 995)",       \
-	 false},                                                               \
-	    {"stls", POP3_KEY_STLS, NULL, "STLS is required", false},          \
-	    {"user", 'u', "USER", "the mailbox's user name", false},           \
-	    {"password-file", POP3_KEY_PASSWORD_FILE, "FILE",                  \
-	     "the password's file (or set IMSCHECK_PASSWORD)", false},         \
-	    TLS_CHECK_OPTS
-
 /*
- * Apply one of the shared options: 0 applied, -1 bad value (err says
- * why), 1 when key is not one of them.
+ * The mailbox's options for a table, but -H and -p, which each plugin
+ * says in its own words: --tls or --stls, -u, --password-file, and the
+ * certificate options.
  */
-int pop3_check_set(struct pop3_target *t, int key, const char *arg, char *err,
-		   size_t errlen);
+extern const struct opt pop3_mailbox_opts[];
+#define POP3_MAILBOX_AT(s, f)                                                  \
+	OPT_GROUP_AT(struct pop3_target, s, f, pop3_mailbox_opts)
 
 struct pop3_session {
 	struct pop3 pop3;

@@ -196,81 +196,23 @@ smtp_check_close(struct smtp_session *ss, const struct run_ctx *ctx,
 	smtp_free(&ss->smtp);
 }
 
-int
-smtp_check_address(const char *opt, const char *addr, char *err, size_t errlen)
-{
-	for (const char *c = addr; *c != '\0'; c++)
-		if ((unsigned char)*c <= ' ' || *c == '<' || *c == '>' ||
-		    *c == 0x7f)
-			return errorf(err, errlen,
-				      "--%s: '%.100s' is not a mail address",
-				      opt, addr);
-	if (strlen(addr) > 254)
-		return errorf(err, errlen, "--%s: address too long", opt);
-	return 0;
-}
+const struct opt smtp_target_opts[] = {
+    {"port", 'p', "PORT", "its SMTP port (default 25)",
+     OPT_PORT_AT(struct smtp_target, port)},
+    {"ehlo", 'e', "NAME",
+     "the name to greet with (default: this host's name, with the domain "
+     "when it has no dot)",
+     OPT_STRING_AT(struct smtp_target, ehlo), .check = &opt_ehlo},
+    {"source", 0, "ADDR", "connect from this local address",
+     OPT_STRING_AT(struct smtp_target, source), .check = &opt_ip},
+    OPT_END,
+};
 
-int
-smtp_check_validate_target(const struct smtp_target *t, char *err,
-			   size_t errlen)
-{
-	char canon[ADDR_TEXT_MAX];
-
-	if (!addr_valid_name(t->host) && !addr_is_literal(t->host))
-		return errorf(err, errlen,
-			      "--host: '%.100s' is not a host name or address",
-			      t->host);
-	if (t->domain != NULL && !addr_valid_name(t->domain))
-		return errorf(err, errlen,
-			      "--domain: '%.100s' is not a domain name",
-			      t->domain);
-	if (t->ehlo != NULL && !addr_valid_name(t->ehlo) &&
-	    !(t->ehlo[0] == '[' && t->ehlo[strlen(t->ehlo) - 1] == ']'))
-		return errorf(err, errlen,
-			      "--ehlo: '%.100s' is not a host name or "
-			      "[address]",
-			      t->ehlo);
-	if (t->source != NULL &&
-	    addr_canon(t->source, canon, sizeof(canon)) == -1)
-		return errorf(err, errlen,
-			      "--source: '%.100s' is not an IP address",
-			      t->source);
-	return 0;
-}
-
-int
-smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
-	       size_t errlen)
-{
-	unsigned long port;
-
-	switch (key) {
-	case 'H':
-		t->host = arg;
-		return 0;
-	case 'p':
-		if (plugin_parse_uint("port", arg, 65535, &port, err, errlen) ==
-			-1 ||
-		    port == 0)
-			return errorf(err, errlen,
-				      "--port: '%s' is not a port number", arg);
-		t->port = (unsigned)port;
-		return 0;
-	case 'D':
-		t->domain = arg;
-		return 0;
-	case 'e':
-		t->ehlo = arg;
-		return 0;
-	case SMTP_KEY_SOURCE:
-		t->source = arg;
-		return 0;
-	case 'S':
-		t->starttls = true;
-		return 0;
-	case SMTP_KEY_TLS:
-		t->tls = true;
-		return 0;
-	}
-	return tls_check_set(&t->cert, key, arg, err, errlen);
-}
+const struct opt smtp_tls_opts[] = {
+    {"tls", 0, NULL, "implicit TLS (SMTPS, port 465)",
+     OPT_FLAG_AT(struct smtp_target, tls), .flags = OPT_EXCLUSIVE},
+    {"starttls", 'S', NULL, "STARTTLS is required",
+     OPT_FLAG_AT(struct smtp_target, starttls)},
+    TLS_CHECK_AT(struct smtp_target, cert),
+    OPT_END,
+};

@@ -11,7 +11,7 @@
 #include <math.h>
 #include <stdbool.h>
 
-#include "core/plugin.h"
+#include "core/options.h"
 #include "core/run.h"
 #include "core/result.h"
 #include "proto/smtp.h"
@@ -28,38 +28,17 @@ struct smtp_target {
 	struct tls_check cert;
 };
 
-/* Keys of the shared long-only options. */
-enum {
-	SMTP_KEY_SOURCE = PLUGIN_KEY_LONG + 100,
-	SMTP_KEY_TLS,
-};
-
-/* Option table entries for the target, shared by the SMTP plugins. */
-#define SMTP_TARGET_OPTS(what)                                                 \
-	{"host", 'H', "ADDR", what " (name or IP address; required)", false},  \
-	    {"port", 'p', "PORT", "its SMTP port (default 25)", false},        \
-	    {"domain", 'D', "DOMAIN", "the site's mail domain", false},        \
-	    {"ehlo", 'e', "NAME",                                              \
-	     "the name to greet with (default: this host's name, with the "    \
-	     "domain when it has no dot)",                                     \
-	     false},                                                           \
-	{                                                                      \
-		"source", SMTP_KEY_SOURCE, "ADDR",                             \
-		    "connect from this local address", false                   \
-	}
-
-#define SMTP_TLS_OPTS                                                          \
-	{"starttls", 'S', NULL, "STARTTLS is required", false},                \
-	    {"tls", SMTP_KEY_TLS, NULL, "implicit TLS (SMTPS, port 465)",      \
-	     false},                                                           \
-	    TLS_CHECK_OPTS
-
 /*
- * Apply one of the shared options to t: 0 when applied, -1 on a bad
- * value (err says why), 1 when key is not one of them.
+ * The target's options for a table, but -H and -D, which each plugin says
+ * in its own words (and may require): -p, -e, --source (SMTP_TARGET_AT);
+ * and how TLS is used: --tls or -S, and the certificate options
+ * (SMTP_TLS_AT).
  */
-int smtp_check_set(struct smtp_target *t, int key, const char *arg, char *err,
-		   size_t errlen);
+extern const struct opt smtp_target_opts[];
+extern const struct opt smtp_tls_opts[];
+#define SMTP_TARGET_AT(s, f)                                                   \
+	OPT_GROUP_AT(struct smtp_target, s, f, smtp_target_opts)
+#define SMTP_TLS_AT(s, f) OPT_GROUP_AT(struct smtp_target, s, f, smtp_tls_opts)
 
 /* What a session learnt, for perfdata and the summary. */
 struct smtp_session {
@@ -100,13 +79,5 @@ void smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 /* QUIT, the -vvv transcript into long output, and free. */
 void smtp_check_close(struct smtp_session *ss, const struct run_ctx *ctx,
 		      struct result *r);
-
-/* The target's host, source, EHLO name and domain make sense. */
-int smtp_check_validate_target(const struct smtp_target *t, char *err,
-			       size_t errlen);
-
-/* An address for MAIL FROM or RCPT TO: no spaces, brackets or controls. */
-int smtp_check_address(const char *opt, const char *addr, char *err,
-		       size_t errlen);
 
 #endif

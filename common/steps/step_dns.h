@@ -8,7 +8,6 @@
 #include <stdbool.h>
 
 #include "proto/dns.h"
-#include "core/plugin.h"
 #include "core/run.h"
 #include "core/result.h"
 
@@ -26,7 +25,6 @@ struct step_dns_conf {
 	bool allow_private;
 };
 
-int step_dns_validate(struct step_dns_conf *conf, char *err, size_t errlen);
 void step_dns_run(const struct step_dns_conf *conf, const struct run_ctx *ctx,
 		  struct result *r);
 

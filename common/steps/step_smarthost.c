@@ -133,22 +133,10 @@ int
 step_smarthost_validate(struct step_smarthost_conf *conf, char *err,
 			size_t errlen)
 {
-	const struct smtp_target *t = &conf->target;
-
-	if (t->host == NULL)
-		return errorf(err, errlen, "-H/--host is required");
-	if (t->domain == NULL && (conf->from == NULL || conf->ndns > 0))
+	if (conf->target.domain == NULL &&
+	    (conf->from == NULL || conf->ndns > 0))
 		return errorf(err, errlen,
 			      "-D/--domain is required (for the sender%s)",
 			      conf->ndns > 0 ? " and --dns" : "");
-	if (t->tls && t->starttls)
-		return errorf(err, errlen,
-			      "--tls and --starttls exclude each other");
-	if (conf->from != NULL &&
-	    smtp_check_address("from", conf->from, err, errlen) == -1)
-		return -1;
-	if (conf->rcpt != NULL &&
-	    smtp_check_address("rcpt", conf->rcpt, err, errlen) == -1)
-		return -1;
-	return smtp_check_validate_target(t, err, errlen);
+	return 0;
 }

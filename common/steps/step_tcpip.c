@@ -221,7 +221,7 @@ ask(struct run *run)
 		if (family != AF_INET &&
 		    dns_query_init(&s->aaaa, run->fqdn, DNS_T_AAAA) == 0)
 			dns_submit(run->dns, i, &s->aaaa);
-		if (run->conf->address != NULL &&
+		if (run->conf->naddress > 0 &&
 		    dns_query_init(&s->ptr, run->conf->address_canon,
 				   DNS_T_PTR) == 0)
 			dns_submit(run->dns, i, &s->ptr);
@@ -326,7 +326,7 @@ judge_address(struct run *run)
 			       f->addr);
 		return;
 	}
-	if (run->conf->address == NULL || has_rr(&f->a, want) ||
+	if (run->conf->naddress == 0 || has_rr(&f->a, want) ||
 	    has_rr(&f->aaaa, want))
 		return;
 	for (size_t i = 0; i < n && i < SHOW_ADDRS; i++)
@@ -343,7 +343,7 @@ judge_ptr(struct run *run)
 {
 	const struct dns_query *q;
 
-	if (run->first == NULL || run->conf->address == NULL)
+	if (run->first == NULL || run->conf->naddress == 0)
 		return;
 	q = &run->first->ptr;
 	if (has_rr(q, run->fqdn))
@@ -371,7 +371,8 @@ check_dns(struct run *run)
 	if (run->nserver == 0 || run->fqdn[0] == '\0')
 		return;
 	/* A silent server must not eat the time the greeting needs. */
-	run->dns_deadline = run_share(run->ctx, run->conf->smtp ? 0.5 : 1);
+	run->dns_deadline =
+	    run_share(run->ctx, run->conf->smtp_host != NULL ? 0.5 : 1);
 	if (ask(run) == -1)
 		return;
 	judge_servers(run);
@@ -443,7 +444,7 @@ summarise(struct run *run, const char *greets)
 		if (n > SHOW_ADDRS)
 			result_summary(r, " ...");
 	}
-	if (n > 0 && run->conf->address != NULL &&
+	if (n > 0 && run->conf->naddress > 0 &&
 	    has_rr(&run->first->ptr, run->fqdn))
 		result_summary(r, ", PTR ok");
 	if (greets[0] != '\0')
@@ -568,7 +569,7 @@ step_tcpip_run(const struct step_tcpip_conf *conf, const struct run_ctx *ctx,
 		judge_file(&run);
 		check_dns(&run);
 	}
-	if (conf->smtp)
+	if (conf->smtp_host != NULL)
 		check_greeting(&run, greets, sizeof(greets));
 	perfdata(&run);
 	summarise(&run, greets);
@@ -581,15 +582,6 @@ step_tcpip_validate(struct step_tcpip_conf *conf, char *err, size_t errlen)
 {
 	char tmp[ADDR_SERVER_MAX];
 
-	if (conf->hostname != NULL && (!addr_valid_name(conf->hostname) ||
-				       addr_is_literal(conf->hostname)))
-		return errorf(err, errlen,
-			      "--hostname: '%.100s' is not a host name",
-			      conf->hostname);
-	if (conf->domain != NULL && !addr_valid_name(conf->domain))
-		return errorf(err, errlen,
-			      "--domain: '%.100s' is not a domain name",
-			      conf->domain);
 	for (size_t i = 0; i < conf->ndns; i++) {
 		if (addr_canon(conf->dns[i], conf->dns_canon[i],
 			       sizeof(conf->dns_canon[i])) != -1)
@@ -603,11 +595,8 @@ step_tcpip_validate(struct step_tcpip_conf *conf, char *err, size_t errlen)
 			      "--dns: '%.100s' is not an IP address",
 			      conf->dns[i]);
 	}
-	if (conf->address != NULL &&
-	    addr_canon(conf->address, conf->address_canon,
-		       sizeof(conf->address_canon)) == -1)
-		return errorf(err, errlen,
-			      "--address: '%.100s' is not an IP address",
-			      conf->address);
+	if (conf->naddress > 0)
+		addr_canon(conf->address[0], conf->address_canon,
+			   sizeof(conf->address_canon));
 	return 0;
 }

@@ -11,7 +11,6 @@
 
 #include "core/addr.h"
 #include "proto/dns.h"
-#include "core/plugin.h"
 #include "core/run.h"
 #include "core/result.h"
 
@@ -23,11 +22,11 @@ struct step_tcpip_conf {
 	const char *dns[DNS_SERVERS_MAX]; /* -s: required, in search order */
 	size_t ndns;
 	const char *resolv_conf; /* NULL: STEP_TCPIP_RESOLV_CONF */
-	const char *address;	 /* -a: the FQDN's address */
-	size_t naddress;	 /* 0 or 1 */
-	char smtp_host[256];	 /* --smtp HOST[:PORT] */
+	const char *address[1];	 /* -a: the FQDN's address (a list in the
+				    profile, like step 1's) */
+	size_t naddress;
+	const char *smtp_host; /* --smtp HOST[:PORT] */
 	unsigned smtp_port;
-	bool smtp;
 
 	/* Filled by step_tcpip_validate(). */
 	char dns_canon[DNS_SERVERS_MAX][ADDR_TEXT_MAX];

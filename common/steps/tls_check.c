@@ -9,47 +9,44 @@
 
 /* "W[,C]" days, C <= W. */
 static int
-parse_days(const char *arg, double *warn, double *crit, char *err,
+parse_days(const struct opt *o, void *field, const char *arg, char *err,
 	   size_t errlen)
 {
+	struct opt_limits *days = field;
 	char *end;
 
-	*warn = strtod(arg, &end);
-	if (end == arg || *warn < 0 || (*end != '\0' && *end != ','))
-		return errorf(err, errlen,
-			      "--certificate-days: '%s' is not DAYS[,DAYS]",
-			      arg);
-	*crit = NAN;
+	days->warn = strtod(arg, &end);
+	if (end == arg || days->warn < 0 || (*end != '\0' && *end != ','))
+		return errorf(err, errlen, "--%s: '%s' is not DAYS[,DAYS]",
+			      o->name, arg);
+	days->crit = NAN;
 	if (*end == ',') {
 		const char *c = end + 1;
 
-		*crit = strtod(c, &end);
-		if (end == c || *end != '\0' || *crit < 0 || *crit > *warn)
+		days->crit = strtod(c, &end);
+		if (end == c || *end != '\0' || days->crit < 0 ||
+		    days->crit > days->warn)
 			return errorf(err, errlen,
-				      "--certificate-days: '%s' is not "
-				      "WARN[,CRIT] with CRIT <= WARN",
-				      arg);
+				      "--%s: '%s' is not WARN[,CRIT] with CRIT "
+				      "<= WARN",
+				      o->name, arg);
 	}
 	return 0;
 }
 
-int
-tls_check_set(struct tls_check *tc, int key, const char *arg, char *err,
-	      size_t errlen)
-{
-	switch (key) {
-	case TLS_KEY_CERT_DAYS:
-		return parse_days(arg, &tc->warn_days, &tc->crit_days, err,
-				  errlen);
-	case TLS_KEY_CA_FILE:
-		tc->ca_file = arg;
-		return 0;
-	case TLS_KEY_NO_VERIFY:
-		tc->no_verify = true;
-		return 0;
-	}
-	return 1;
-}
+const struct opt tls_check_opts[] = {
+    {"certificate-days", 0, "W[,C]",
+     "warning (and critical) when the certificate expires within so many "
+     "days",
+     OPT_LIMITS_AT(struct tls_check, days, parse_days)},
+    {"ca-file", 0, "FILE",
+     "verify the certificate against these CAs (default: the system's)",
+     OPT_STRING_AT(struct tls_check, ca_file)},
+    {"no-verify", 0, NULL,
+     "require TLS but do not judge the certificate's chain and name",
+     OPT_FLAG_AT(struct tls_check, no_verify)},
+    OPT_END,
+};
 
 void
 tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
@@ -66,16 +63,16 @@ tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		result_problem(r, STATE_CRITICAL,
 			       "certificate for %s not verified: %s",
 			       ti->subject, ti->verify_error);
-	else if (!isnan(tc->crit_days) && ti->days_left < tc->crit_days)
+	else if (!isnan(tc->days.crit) && ti->days_left < tc->days.crit)
 		result_problem(r, STATE_CRITICAL,
 			       "certificate for %s expires in %.1f days "
 			       "(critical under %g)",
-			       ti->subject, ti->days_left, tc->crit_days);
-	else if (!isnan(tc->warn_days) && ti->days_left < tc->warn_days)
+			       ti->subject, ti->days_left, tc->days.crit);
+	else if (!isnan(tc->days.warn) && ti->days_left < tc->days.warn)
 		result_problem(r, STATE_WARNING,
 			       "certificate for %s expires in %.1f days "
 			       "(warning under %g)",
-			       ti->subject, ti->days_left, tc->warn_days);
+			       ti->subject, ti->days_left, tc->days.warn);
 	else
 		result_line(r, STATE_OK,
 			    "%s %s, certificate for %s valid %.0f days%s",
