@@ -10,10 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agent.h"
 #include "core/diag.h"
 #include "core/profile.h"
 #include "core/registry.h"
+
+#include "agent.h"
 
 #ifndef PLUGINDIR
 #define PLUGINDIR "/usr/lib/nagios/plugins"

@@ -26,9 +26,10 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent.h"
 #include "core/deadline.h"
 #include "core/diag.h"
+
+#include "agent.h"
 #include "mib.h"
 
 #define DEFAULT_PROFILE "/etc/imscheck/imscheck.conf"

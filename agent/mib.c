@@ -12,9 +12,11 @@
 
 #include <string.h>
 
-#include "agent.h"
-#include "core/deadline.h"
 #include "mib.h"
+
+#include "core/deadline.h"
+
+#include "agent.h"
 
 /* imscheckMIB: netSnmpPlaypen.1 (IMSCHECK-MIB.txt says how to move it) */
 #define IMS_ROOT 1, 3, 6, 1, 4, 1, 8072, 9999, 9999, 1

@@ -12,9 +12,10 @@
 #include <sys/wait.h>
 #include <syslog.h>
 
-#include "agent.h"
-#include "core/diag.h"
 #include "core/deadline.h"
+#include "core/diag.h"
+
+#include "agent.h"
 
 int
 runner_init(struct runner *run, notify_fn notify)

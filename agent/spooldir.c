@@ -15,8 +15,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "agent.h"
 #include "core/diag.h"
+
+#include "agent.h"
 
 static struct record_version
 version_of(const struct stat *st)

@@ -3,6 +3,7 @@
  * profile: every step it describes, in parallel, under one deadline.
  */
 #include "core/plugin.h"
+
 #include "steps/checklist.h"
 
 #define CONF struct checklist_conf

@@ -3,6 +3,7 @@
  * mail host exist in DNS.
  */
 #include "core/plugin.h"
+
 #include "steps/step_dns.h"
 
 #define CONF struct step_dns_conf

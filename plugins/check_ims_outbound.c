@@ -3,6 +3,7 @@
  * routed out (the address space "*"), and the service is no open relay.
  */
 #include "core/plugin.h"
+
 #include "steps/step_outbound.h"
 
 #define CONF struct step_outbound_conf

@@ -3,6 +3,7 @@
  * incoming SMTP mail is rerouted into them.
  */
 #include "core/plugin.h"
+
 #include "steps/step_pop3.h"
 
 #define CONF struct step_pop3_conf

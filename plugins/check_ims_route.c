@@ -3,6 +3,7 @@
  * through the smarthost with its recipient unchanged.
  */
 #include "core/plugin.h"
+
 #include "steps/step_route.h"
 
 #define CONF struct step_route_conf

@@ -4,6 +4,7 @@
  * site's domain.
  */
 #include "core/plugin.h"
+
 #include "steps/step_smarthost.h"
 
 #define CONF struct step_smarthost_conf

@@ -3,6 +3,7 @@
  * server search order, run on the mail host itself.
  */
 #include "core/plugin.h"
+
 #include "steps/step_tcpip.h"
 
 #define CONF struct step_tcpip_conf

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "core/child.h"
+
 #include "core/nagios.h"
 
 int

@@ -8,9 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/options.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
-#include "core/options.h"
 #include "core/range.h"
 
 /* getopt's value for a long option without a letter: past every char. */

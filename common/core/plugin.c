@@ -6,8 +6,9 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "core/diag.h"
 #include "core/plugin.h"
+
+#include "core/diag.h"
 #include "core/profile.h"
 #include "core/spool.h"
 

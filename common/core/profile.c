@@ -8,8 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/diag.h"
 #include "core/profile.h"
+
+#include "core/diag.h"
 #include "core/result.h"
 
 int

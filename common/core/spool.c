@@ -11,10 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/spool.h"
+
 #include "core/diag.h"
 #include "core/nagios.h"
 #include "core/registry.h"
-#include "core/spool.h"
 
 #define SPOOL_MAGIC "imscheck-spool 1"
 

@@ -16,8 +16,9 @@
 #include <sys/socket.h>
 #include <ares.h>
 
-#include "core/diag.h"
 #include "proto/dns.h"
+
+#include "core/diag.h"
 
 #define DNS_TRIES   3
 #define DNS_FDS_MAX (4 * DNS_SERVERS_MAX)

@@ -16,6 +16,7 @@
 #include <netdb.h>
 
 #include "core/buf.h"
+
 #include "proto/dns.h"
 
 #define DNS_FLAG_AA	   0x0400

@@ -11,9 +11,11 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/diag.h"
-#include "proto/dns.h"
 #include "proto/net.h"
+
+#include "core/diag.h"
+
+#include "proto/dns.h"
 
 #define NET_IN_MAX (2 * NET_LINE_MAX) /* a reader never buffers more */
 

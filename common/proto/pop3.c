@@ -7,8 +7,9 @@
 #include <string.h>
 #include <strings.h>
 
-#include "core/diag.h"
 #include "proto/pop3.h"
+
+#include "core/diag.h"
 
 #define QUIT_WAIT_S 2.0
 

@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+
 #include "proto/net.h"
 #include "proto/tls.h"
 

@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "core/buf.h"
+
 #include "proto/pop3.h"
 
 #define PROBE_HEADER	   "X-Imscheck-Probe"

@@ -14,8 +14,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/diag.h"
 #include "proto/resolvconf.h"
+
+#include "core/diag.h"
 
 /* glibc's caps on option values (RES_MAXNDOTS, RES_MAXRETRANS, ...). */
 #define NDOTS_MAX    15

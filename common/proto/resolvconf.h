@@ -14,6 +14,7 @@
 #include <stddef.h>
 
 #include "core/addr.h"
+
 #include "proto/dns.h"
 
 #define RESOLVCONF_READ_MAX	65536 /* bytes of the file read */

@@ -8,8 +8,9 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "core/diag.h"
 #include "proto/smtp.h"
+
+#include "core/diag.h"
 
 #define QUIT_WAIT_S 1.0 /* how long QUIT's answer is awaited at most */
 

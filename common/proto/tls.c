@@ -9,9 +9,10 @@
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
+#include "proto/tls.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
-#include "proto/tls.h"
 
 /* A connection's I/O state while TLS runs on it (conn.io_state). */
 struct tls_session {

@@ -16,9 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/diag.h"
 #include "steps/checklist.h"
+
 #include "core/child.h"
+#include "core/diag.h"
 #include "core/nagios.h"
 #include "core/profile.h"
 #include "core/registry.h"

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 
 #include "core/options.h"
-#include "core/run.h"
 #include "core/result.h"
+#include "core/run.h"
 
 #define CHECKLIST_RUNS_MAX 32 /* steps run at once, at most */
 

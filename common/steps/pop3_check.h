@@ -8,9 +8,11 @@
 #define IMSCHECK_POP3_CHECK_H
 
 #include "core/options.h"
-#include "core/run.h"
-#include "proto/pop3.h"
 #include "core/result.h"
+#include "core/run.h"
+
+#include "proto/pop3.h"
+
 #include "steps/tls_check.h"
 
 #define POP3_PASSWORD_MAX 256

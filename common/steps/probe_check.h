@@ -7,8 +7,9 @@
 #ifndef IMSCHECK_PROBE_CHECK_H
 #define IMSCHECK_PROBE_CHECK_H
 
-#include "steps/pop3_check.h"
 #include "proto/probe.h"
+
+#include "steps/pop3_check.h"
 #include "steps/smtp_check.h"
 
 #define PROBE_SCAN_MAX 10000 /* messages of a mailbox looked at */

@@ -5,9 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "steps/smtp_check.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
-#include "steps/smtp_check.h"
 
 /* The state for a failure: the -t state when it was the deadline. */
 static enum state

@@ -12,9 +12,11 @@
 #include <stdbool.h>
 
 #include "core/options.h"
-#include "core/run.h"
 #include "core/result.h"
+#include "core/run.h"
+
 #include "proto/smtp.h"
+
 #include "steps/tls_check.h"
 
 struct smtp_target {

@@ -15,10 +15,12 @@
 #include <strings.h>
 #include <sys/socket.h>
 
-#include "core/diag.h"
-#include "core/addr.h"
-#include "proto/dns.h"
 #include "steps/step_dns.h"
+
+#include "core/addr.h"
+#include "core/diag.h"
+
+#include "proto/dns.h"
 
 #define HOSTS_MAX     16  /* MX hosts checked */
 #define REVERSE_MAX   64  /* addresses whose PTR is checked */

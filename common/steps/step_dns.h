@@ -7,9 +7,10 @@
 
 #include <stdbool.h>
 
-#include "proto/dns.h"
-#include "core/run.h"
 #include "core/result.h"
+#include "core/run.h"
+
+#include "proto/dns.h"
 
 #define STEP_DNS_LIST_MAX 16
 

@@ -11,9 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "steps/step_outbound.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
-#include "steps/step_outbound.h"
 
 #define ADDR_MAX	   300
 #define VARIANTS_MAX	   16

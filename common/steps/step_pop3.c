@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "steps/step_pop3.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
+
 #include "steps/probe_check.h"
-#include "steps/step_pop3.h"
 
 /* The mailbox as it is: greeting, STLS, login, STAT; the certificate. */
 static int

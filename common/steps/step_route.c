@@ -11,10 +11,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include "steps/step_route.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
+
 #include "steps/probe_check.h"
-#include "steps/step_route.h"
 
 static bool
 same_addr(const char *a, const char *b)

@@ -9,10 +9,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "steps/step_smarthost.h"
+
 #include "core/addr.h"
 #include "core/deadline.h"
 #include "core/diag.h"
-#include "steps/step_smarthost.h"
 
 /* Each ISP DNS server must answer the domain's MX question. */
 static void

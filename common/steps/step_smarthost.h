@@ -7,6 +7,7 @@
 #define IMSCHECK_STEP_SMARTHOST_H
 
 #include "proto/dns.h"
+
 #include "steps/smtp_check.h"
 
 struct step_smarthost_conf {

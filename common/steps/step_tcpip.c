@@ -15,11 +15,14 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
+#include "steps/step_tcpip.h"
+
 #include "core/addr.h"
 #include "core/diag.h"
+
 #include "proto/resolvconf.h"
+
 #include "steps/smtp_check.h"
-#include "steps/step_tcpip.h"
 
 #define SHOW_ADDRS 4   /* addresses of the FQDN in the status line */
 #define LIST_MAX   256 /* a list of servers or addresses, as text */

@@ -10,9 +10,10 @@
 #include <stdbool.h>
 
 #include "core/addr.h"
-#include "proto/dns.h"
-#include "core/run.h"
 #include "core/result.h"
+#include "core/run.h"
+
+#include "proto/dns.h"
 
 #define STEP_TCPIP_RESOLV_CONF "/etc/resolv.conf"
 

@@ -4,8 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "core/diag.h"
 #include "steps/tls_check.h"
+
+#include "core/diag.h"
 
 /* "W[,C]" days, C <= W. */
 static int

@@ -12,6 +12,7 @@
 #include "core/options.h"
 #include "core/result.h"
 #include "core/run.h"
+
 #include "proto/tls.h"
 
 struct tls_check {

@@ -1,5 +1,6 @@
 /* fuzz_dns_answer.c - DNS answers as our code takes them apart. */
 #include "proto/dns.h"
+
 #include "fuzz.h"
 
 int

@@ -1,6 +1,7 @@
 /* fuzz_headers.c - delivered headers: Received chain, Delivered-To, token. */
-#include "fuzz.h"
 #include "proto/probe.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,6 +1,7 @@
 /* fuzz_nagios.c - a plugin's output, as check_ims and the agent read it. */
-#include "fuzz.h"
 #include "core/nagios.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

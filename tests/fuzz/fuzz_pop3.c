@@ -1,8 +1,9 @@
 /* fuzz_pop3.c - a POP3 status line, then a multi-line response. */
 #include <string.h>
 
-#include "fuzz.h"
 #include "proto/pop3.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,8 +1,9 @@
 /* fuzz_range.c - threshold ranges from options and profiles. */
 #include <string.h>
 
-#include "fuzz.h"
 #include "core/range.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

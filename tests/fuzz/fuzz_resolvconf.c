@@ -1,6 +1,7 @@
 /* fuzz_resolvconf.c - resolv.conf as check_ims_tcpip reads it. */
-#include "fuzz.h"
 #include "proto/resolvconf.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -1,8 +1,9 @@
 /* fuzz_smtp_reply.c - SMTP reply lines and EHLO capabilities. */
 #include <string.h>
 
-#include "fuzz.h"
 #include "proto/smtp.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

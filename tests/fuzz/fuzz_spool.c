@@ -1,6 +1,7 @@
 /* fuzz_spool.c - spool records, as the agent reads them. */
-#include "fuzz.h"
 #include "core/spool.h"
+
+#include "fuzz.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "core/addr.h"
+
 #include "unit.h"
 
 static void

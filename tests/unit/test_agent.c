@@ -11,10 +11,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "agent.h"
 #include "core/deadline.h"
 #include "core/diag.h"
 #include "core/nagios.h"
+
+#include "agent.h"
 #include "unit.h"
 
 static char dir[] = "/tmp/test_agent.XXXXXX";

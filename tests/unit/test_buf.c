@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "core/buf.h"
+
 #include "unit.h"
 
 static void

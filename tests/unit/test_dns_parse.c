@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "proto/dns.h"
+
 #include "unit.h"
 
 struct pkt {

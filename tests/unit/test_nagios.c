@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "core/nagios.h"
+
 #include "unit.h"
 
 static struct result

@@ -15,6 +15,7 @@
 #include "core/options.h"
 #include "core/plugin.h"
 #include "core/registry.h"
+
 #include "unit.h"
 
 /* Room for any plugin's configuration: flattening writes nothing. */

@@ -3,6 +3,7 @@
  * over bytes.
  */
 #include "proto/pop3.h"
+
 #include "unit.h"
 
 static void

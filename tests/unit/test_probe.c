@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "proto/probe.h"
+
 #include "unit.h"
 
 static void

@@ -2,6 +2,7 @@
  * test_range.c - threshold ranges, every form of the syntax.
  */
 #include "core/range.h"
+
 #include "unit.h"
 
 static bool

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/registry.h"
+
 #include "unit.h"
 
 #define TEXT_MAX (256 * 1024)

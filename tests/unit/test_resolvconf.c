@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "proto/resolvconf.h"
+
 #include "unit.h"
 
 static void

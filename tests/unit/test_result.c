@@ -6,6 +6,7 @@
 #include <stdlib.h>
 
 #include "core/result.h"
+
 #include "unit.h"
 
 /* Render r into a string the test owns. */

@@ -4,6 +4,7 @@
  * RFC 5321 4.2 a server may break, and the caps a checker reads.
  */
 #include "proto/smtp.h"
+
 #include "unit.h"
 
 /* Feed lines separated by LF; returns the last feed's result. */

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/spool.h"
+
 #include "unit.h"
 
 static char dir[] = "/tmp/test_spool.XXXXXX";
