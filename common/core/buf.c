@@ -174,3 +174,11 @@ cursor_end(const struct cursor *c)
 {
 	return c->left == 0 ? 0 : -1;
 }
+
+void
+buf_append_line(struct buf *b, const char *prefix, const char *text, size_t len)
+{
+	buf_append_cut(b, prefix, strlen(prefix));
+	buf_append_cut(b, text, len);
+	buf_append_cut(b, "\n", 1);
+}

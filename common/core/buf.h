@@ -46,6 +46,10 @@ int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
  */
 int buf_append_cut(struct buf *b, const void *data, size_t len);
 
+/* PREFIX, TEXT (len bytes) and a newline, cut at the cap: a transcript. */
+void buf_append_line(struct buf *b, const char *prefix, const char *text,
+		     size_t len);
+
 /* The contents as a C string; "" for an empty buffer. */
 const char *buf_str(const struct buf *b);
 

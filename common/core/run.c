@@ -2,6 +2,7 @@
  * run.c - the run context's few judgements, made once for every check.
  */
 #include <math.h>
+#include <string.h>
 
 #include "core/run.h"
 
@@ -15,6 +16,19 @@ bool
 run_transcript(const struct run_ctx *ctx)
 {
 	return ctx->verbose >= RUN_VERBOSE_TRANSCRIPT;
+}
+
+void
+run_transcript_lines(const struct run_ctx *ctx, struct result *r,
+		     const struct buf *transcript)
+{
+	const char *t, *nl;
+
+	if (!run_transcript(ctx))
+		return;
+	for (t = buf_str(transcript); (nl = strchr(t, '\n')) != NULL;
+	     t = nl + 1)
+		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
 }
 
 enum state

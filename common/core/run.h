@@ -33,6 +33,10 @@ bool run_expired(const struct run_ctx *ctx);
 /* Whether -vvv asked for the protocol transcript. */
 bool run_transcript(const struct run_ctx *ctx);
 
+/* With -vvv, a protocol transcript ("C: ...\nS: ...\n") as long output. */
+void run_transcript_lines(const struct run_ctx *ctx, struct result *r,
+			  const struct buf *transcript);
+
 /*
  * The state a failure gets: the -t state when it came from the deadline
  * (timed_out, or the check's deadline has passed), CRITICAL otherwise.

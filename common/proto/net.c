@@ -37,6 +37,18 @@ net_status_name(enum net_status s)
 	return "error";
 }
 
+void
+net_why(const struct conn *c, enum net_status st, char *out, size_t size)
+{
+	if (st == NET_ERROR && c->error[0] != '\0')
+		snprintf(out, size, "%s", c->error);
+	else if (st == NET_TOOLONG)
+		snprintf(out, size, "a line longer than %d bytes",
+			 NET_LINE_MAX);
+	else
+		snprintf(out, size, "%s", net_status_name(st));
+}
+
 enum net_status
 net_wait(struct conn *c, bool in)
 {

@@ -96,4 +96,11 @@ void net_close(struct conn *c);
 
 const char *net_status_name(enum net_status s);
 
+/*
+ * Why a call on c ended in st, as a phrase for a status line: the
+ * connection's own error, "a line longer than 4096 bytes", "timeout",
+ * "connection closed".
+ */
+void net_why(const struct conn *c, enum net_status st, char *out, size_t size);
+
 #endif

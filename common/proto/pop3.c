@@ -58,23 +58,16 @@ pop3_multi_feed(struct pop3_multi *m, char *line, size_t *len)
 static void
 transcript(struct pop3 *p, const char *who, const char *line, size_t len)
 {
-	if (!p->transcript_on)
-		return;
-	buf_append_cut(&p->transcript, who, strlen(who));
-	buf_append_cut(&p->transcript, line, len);
-	buf_append_cut(&p->transcript, "\n", 1);
+	if (p->transcript_on)
+		buf_append_line(&p->transcript, who, line, len);
 }
 
 static int
 net_failed(struct pop3 *p, enum net_status st)
 {
 	p->net = st;
-	if (st == NET_ERROR && p->conn.error[0] != '\0')
-		return errorf(p->error, sizeof(p->error), "%s", p->conn.error);
-	if (st == NET_TOOLONG)
-		return errorf(p->error, sizeof(p->error),
-			      "a line longer than %d bytes", NET_LINE_MAX);
-	return errorf(p->error, sizeof(p->error), "%s", net_status_name(st));
+	net_why(&p->conn, st, p->error, sizeof(p->error));
+	return -1;
 }
 
 /* One status line into p->ok and p->text. */

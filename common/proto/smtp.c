@@ -134,11 +134,8 @@ smtp_caps_parse(const struct smtp_reply *r, struct smtp_caps *caps)
 static void
 transcript(struct smtp *s, const char *who, const char *line, size_t len)
 {
-	if (!s->transcript_on)
-		return;
-	buf_append_cut(&s->transcript, who, strlen(who));
-	buf_append_cut(&s->transcript, line, len);
-	buf_append_cut(&s->transcript, "\n", 1);
+	if (s->transcript_on)
+		buf_append_line(&s->transcript, who, line, len);
 }
 
 /* Why the connection failed, as a phrase: "timeout", "connection closed". */
@@ -146,12 +143,8 @@ static int
 net_failed(struct smtp *s, enum net_status st)
 {
 	s->net = st;
-	if (st == NET_ERROR && s->conn.error[0] != '\0')
-		return errorf(s->error, sizeof(s->error), "%s", s->conn.error);
-	if (st == NET_TOOLONG)
-		return errorf(s->error, sizeof(s->error),
-			      "a line longer than %d bytes", NET_LINE_MAX);
-	return errorf(s->error, sizeof(s->error), "%s", net_status_name(st));
+	net_why(&s->conn, st, s->error, sizeof(s->error));
+	return -1;
 }
 
 static int

@@ -70,8 +70,7 @@ static int
 start_stls(struct pop3_session *ps, const struct pop3_target *t,
 	   const struct run_ctx *ctx, struct result *r)
 {
-	struct tls_opts o = {.ca_file = t->cert.ca_file,
-			     .no_verify = t->cert.no_verify};
+	struct tls_opts o = tls_check_tls_opts(&t->cert);
 	struct pop3 *s = &ps->pop3;
 
 	if (!s->caps.stls) {
@@ -99,8 +98,6 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		const struct run_ctx *ctx, struct result *r)
 {
 	struct net_opts no = {.family = ctx->family, .source = t->source};
-	struct tls_opts o = {.ca_file = t->cert.ca_file,
-			     .no_verify = t->cert.no_verify};
 	unsigned port = t->port ? t->port : t->tls ? 995 : 110;
 	struct pop3 *s = &ps->pop3;
 
@@ -112,17 +109,9 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		return -1;
 	}
 	if (t->tls) {
-		enum net_status st = tls_start(&s->conn, &o, &ps->tls_info);
-
-		if (st != NET_OK) {
-			s->net = st;
-			result_problem(r, failure_state(ps, ctx),
-				       "%s failed at the TLS handshake: %s",
-				       peer(ps, t),
-				       s->conn.error[0] ? s->conn.error
-							: net_status_name(st));
+		if (tls_check_handshake(&s->conn, &t->cert, &ps->tls_info,
+					peer(ps, t), ctx, r, &s->net) == -1)
 			return -1;
-		}
 		ps->tls = true;
 	}
 	if (pop3_greeting(s) == -1) {
@@ -163,15 +152,8 @@ void
 pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 		 struct result *r)
 {
-	const char *t, *nl;
-
 	pop3_quit(&ps->pop3);
-	for (t = buf_str(&ps->pop3.transcript); run_transcript(ctx) && *t;
-	     t = nl + 1) {
-		if ((nl = strchr(t, '\n')) == NULL)
-			break;
-		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
-	}
+	run_transcript_lines(ctx, r, &ps->pop3.transcript);
 	pop3_free(&ps->pop3);
 }
 

@@ -27,8 +27,7 @@ static int
 start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	  const struct run_ctx *ctx, struct result *r)
 {
-	struct tls_opts o = {.ca_file = t->cert.ca_file,
-			     .no_verify = t->cert.no_verify};
+	struct tls_opts o = tls_check_tls_opts(&t->cert);
 	char reply[256];
 	size_t injected = 0;
 
@@ -65,8 +64,6 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		const struct run_ctx *ctx, struct result *r)
 {
 	struct net_opts no = {.family = ctx->family, .source = t->source};
-	struct tls_opts o = {.ca_file = t->cert.ca_file,
-			     .no_verify = t->cert.no_verify};
 	struct smtp *s = &ss->smtp;
 	char reply[256];
 
@@ -83,17 +80,9 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		return -1;
 	}
 	if (t->tls) {
-		enum net_status st = tls_start(&s->conn, &o, &ss->tls_info);
-
-		if (st != NET_OK) {
-			s->net = st;
-			result_problem(r, failure_state(ss, ctx),
-				       "%s failed at the TLS handshake: %s",
-				       peer(ss, t),
-				       s->conn.error[0] ? s->conn.error
-							: net_status_name(st));
+		if (tls_check_handshake(&s->conn, &t->cert, &ss->tls_info,
+					peer(ss, t), ctx, r, &s->net) == -1)
 			return -1;
-		}
 		ss->tls = true;
 	}
 	if (smtp_greeting(s) == -1) {
@@ -175,25 +164,16 @@ smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 		    0, NAN);
 	result_perf(r, "transaction", tx, "s", NULL, NULL, 0, NAN);
 	run_judge_time(ctx, r, "time", "", total);
-	if (ss->tls && ss->tls_info.has_cert)
-		result_perf(r, "cert_days",
-			    round(ss->tls_info.days_left * 100) / 100, "", NULL,
-			    NULL, NAN, NAN);
+	if (ss->tls)
+		tls_check_perf(&ss->tls_info, r);
 }
 
 void
 smtp_check_close(struct smtp_session *ss, const struct run_ctx *ctx,
 		 struct result *r)
 {
-	const char *t, *nl;
-
 	smtp_close(&ss->smtp);
-	for (t = buf_str(&ss->smtp.transcript); run_transcript(ctx) && *t;
-	     t = nl + 1) {
-		if ((nl = strchr(t, '\n')) == NULL)
-			break;
-		result_line(r, STATE_OK, "%.*s", (int)(nl - t), t);
-	}
+	run_transcript_lines(ctx, r, &ss->smtp.transcript);
 	smtp_free(&ss->smtp);
 }
 

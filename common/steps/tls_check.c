@@ -49,6 +49,31 @@ const struct opt tls_check_opts[] = {
     OPT_END,
 };
 
+struct tls_opts
+tls_check_tls_opts(const struct tls_check *tc)
+{
+	return (struct tls_opts){.ca_file = tc->ca_file,
+				 .no_verify = tc->no_verify};
+}
+
+int
+tls_check_handshake(struct conn *c, const struct tls_check *tc,
+		    struct tls_info *info, const char *peer,
+		    const struct run_ctx *ctx, struct result *r,
+		    enum net_status *net)
+{
+	struct tls_opts o = tls_check_tls_opts(tc);
+	enum net_status st = tls_start(c, &o, info);
+
+	if (st == NET_OK)
+		return 0;
+	*net = st;
+	result_problem(r, run_failure_state(ctx, st == NET_TIMEOUT),
+		       "%s failed at the TLS handshake: %s", peer,
+		       c->error[0] ? c->error : net_status_name(st));
+	return -1;
+}
+
 void
 tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		const char *peer, struct result *r)

@@ -30,6 +30,18 @@ struct tls_check {
 extern const struct opt tls_check_opts[];
 #define TLS_CHECK_AT(s, f) OPT_GROUP_AT(struct tls_check, s, f, tls_check_opts)
 
+/* What TLS must do for this judgement: the CAs to load, or none. */
+struct tls_opts tls_check_tls_opts(const struct tls_check *tc);
+
+/*
+ * Implicit TLS (SMTPS, POP3S, IMAPS) on a new connection: 0, or -1 after a
+ * problem "PEER failed at the TLS handshake: WHY" with *net set.
+ */
+int tls_check_handshake(struct conn *c, const struct tls_check *tc,
+			struct tls_info *info, const char *peer,
+			const struct run_ctx *ctx, struct result *r,
+			enum net_status *net);
+
 /* Judge the certificate of a session with peer; problems go into r. */
 void tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		     const char *peer, struct result *r);
