@@ -11,52 +11,78 @@
 
 #include "steps/pop3_check.h"
 
+#include "core/file.h"
+
 static enum state
 failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 {
 	return run_failure_state(ctx, ps->pop3.net == NET_TIMEOUT);
 }
 
+/* The first line of the password file; a problem when it cannot be. */
+static int
+password_from_file(struct pop3_target *t, struct result *r)
+{
+	struct file_text f;
+	char why[512];
+	size_t len;
+
+	if (file_read(t->password_file, POP3_PASSWORD_FILE_MAX, &f, why,
+		      sizeof(why)) == -1) {
+		result_problem(r, STATE_UNKNOWN, "password file %s", why);
+		return -1;
+	}
+	len = strcspn(f.data, "\r\n");
+	if (len >= sizeof(t->password))
+		result_problem(r, STATE_UNKNOWN,
+			       "password file %s: the first line is longer "
+			       "than %zu bytes",
+			       t->password_file, sizeof(t->password) - 1);
+	else
+		memcpy(t->password, f.data, len);
+	t->password[len < sizeof(t->password) ? len : 0] = '\0';
+	explicit_bzero(f.data, f.len);
+	free(f.data);
+	if (len >= sizeof(t->password))
+		return -1;
+	if (f.mode & (S_IRWXG | S_IRWXO))
+		result_problem(r, STATE_WARNING,
+			       "password file %s may be read by others "
+			       "(mode %03o)",
+			       t->password_file, f.mode & 0777);
+	return 0;
+}
+
 int
 pop3_check_password(struct pop3_target *t, struct result *r)
 {
 	const char *env = getenv("IMSCHECK_PASSWORD");
-	struct stat st;
-	ssize_t n;
-	int fd;
 
-	if (t->password_file == NULL) {
-		if (env == NULL) {
+	if (t->password_file != NULL) {
+		if (password_from_file(t, r) == -1)
+			return -1;
+	} else if (env != NULL) {
+		if (strlen(env) >= sizeof(t->password)) {
 			result_problem(r, STATE_UNKNOWN,
-				       "no password: give --password-file or "
-				       "set IMSCHECK_PASSWORD");
+				       "IMSCHECK_PASSWORD is longer than %zu "
+				       "bytes",
+				       sizeof(t->password) - 1);
 			return -1;
 		}
 		snprintf(t->password, sizeof(t->password), "%s", env);
-		return 0;
-	}
-	if ((fd = open(t->password_file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		result_problem(r, STATE_UNKNOWN, "password file %s: %s",
-			       t->password_file, strerror(errno));
-		if (fd != -1)
-			close(fd);
+	} else {
+		result_problem(r, STATE_UNKNOWN,
+			       "no password: give --password-file or set "
+			       "IMSCHECK_PASSWORD");
 		return -1;
 	}
-	n = read(fd, t->password, sizeof(t->password) - 1);
-	close(fd);
-	if (n < 0) {
-		result_problem(r, STATE_UNKNOWN, "password file %s: %s",
-			       t->password_file, strerror(errno));
+	/* An empty password would also key the probe's MAC with nothing. */
+	if (t->password[0] == '\0') {
+		result_problem(r, STATE_UNKNOWN, "the password is empty (%s)",
+			       t->password_file ? t->password_file
+						: "IMSCHECK_PASSWORD");
 		return -1;
 	}
-	t->password[n] = '\0';
-	t->password[strcspn(t->password, "\r\n")] = '\0'; /* the first line */
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		result_problem(r, STATE_WARNING,
-			       "password file %s may be read by others "
-			       "(mode %03o)",
-			       t->password_file, (unsigned)(st.st_mode & 0777));
 	return 0;
 }
 
@@ -166,7 +192,7 @@ const struct opt pop3_mailbox_opts[] = {
      OPT_STRING_AT(struct pop3_target, user)},
     {"password-file", 0, "FILE",
      "the password's file (or set IMSCHECK_PASSWORD)",
-     OPT_STRING_AT(struct pop3_target, password_file)},
+     OPT_STRING_AT(struct pop3_target, password_file), .check = &opt_path},
     TLS_CHECK_AT(struct pop3_target, cert),
     OPT_END,
 };

@@ -15,7 +15,8 @@
 
 #include "steps/tls_check.h"
 
-#define POP3_PASSWORD_MAX 256
+#define POP3_PASSWORD_MAX      256
+#define POP3_PASSWORD_FILE_MAX 4096 /* a password file read, at most */
 
 struct pop3_target {
 	const char *host;
