@@ -11,7 +11,7 @@
 
 #include "steps/pop3_check.h"
 
-#include "core/file.h"
+#include "core/password.h"
 
 static enum state
 failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
@@ -19,71 +19,10 @@ failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 	return run_failure_state(ctx, ps->pop3.net == NET_TIMEOUT);
 }
 
-/* The first line of the password file; a problem when it cannot be. */
-static int
-password_from_file(struct pop3_target *t, struct result *r)
-{
-	struct file_text f;
-	char why[512];
-	size_t len;
-
-	if (file_read(t->password_file, POP3_PASSWORD_FILE_MAX, &f, why,
-		      sizeof(why)) == -1) {
-		result_problem(r, STATE_UNKNOWN, "password file %s", why);
-		return -1;
-	}
-	len = strcspn(f.data, "\r\n");
-	if (len >= sizeof(t->password))
-		result_problem(r, STATE_UNKNOWN,
-			       "password file %s: the first line is longer "
-			       "than %zu bytes",
-			       t->password_file, sizeof(t->password) - 1);
-	else
-		memcpy(t->password, f.data, len);
-	t->password[len < sizeof(t->password) ? len : 0] = '\0';
-	explicit_bzero(f.data, f.len);
-	free(f.data);
-	if (len >= sizeof(t->password))
-		return -1;
-	if (f.mode & (S_IRWXG | S_IRWXO))
-		result_problem(r, STATE_WARNING,
-			       "password file %s may be read by others "
-			       "(mode %03o)",
-			       t->password_file, f.mode & 0777);
-	return 0;
-}
-
 int
 pop3_check_password(struct pop3_target *t, struct result *r)
 {
-	const char *env = getenv("IMSCHECK_PASSWORD");
-
-	if (t->password_file != NULL) {
-		if (password_from_file(t, r) == -1)
-			return -1;
-	} else if (env != NULL) {
-		if (strlen(env) >= sizeof(t->password)) {
-			result_problem(r, STATE_UNKNOWN,
-				       "IMSCHECK_PASSWORD is longer than %zu "
-				       "bytes",
-				       sizeof(t->password) - 1);
-			return -1;
-		}
-		snprintf(t->password, sizeof(t->password), "%s", env);
-	} else {
-		result_problem(r, STATE_UNKNOWN,
-			       "no password: give --password-file or set "
-			       "IMSCHECK_PASSWORD");
-		return -1;
-	}
-	/* An empty password would also key the probe's MAC with nothing. */
-	if (t->password[0] == '\0') {
-		result_problem(r, STATE_UNKNOWN, "the password is empty (%s)",
-			       t->password_file ? t->password_file
-						: "IMSCHECK_PASSWORD");
-		return -1;
-	}
-	return 0;
+	return password_load(t->password_file, t->password, r);
 }
 
 static const char *
