@@ -249,6 +249,35 @@ too_many_records_are_counted(void)
 	dns_query_free(&q);
 }
 
+/* 150 MX, the most preferred last: the 100 kept are the best 100. */
+static void
+many_mx_keep_the_preferred(void)
+{
+	size_t n = 150, len;
+	unsigned char buf[16384];
+	struct dns_query q;
+	struct pkt p;
+
+	header(&p, 0x8400, (unsigned)n, "example.com", DNS_T_MX);
+	memcpy(buf, p.b, p.len);
+	len = p.len;
+	for (size_t i = 0; i < n; i++) {
+		p.len = 0;
+		rr_mx(&p, "example.com", (unsigned)(n - i), "mx.example.com");
+		memcpy(buf + len, p.b, p.len);
+		len += p.len;
+	}
+	dns_query_init(&q, "example.com", DNS_T_MX);
+	dns_parse_answer(&q, buf, len);
+	CHECK(q.status == DNS_ANSWER);
+	CHECK(q.nrr == DNS_RR_MAX && q.dropped == 50);
+	CHECK(q.nrr == DNS_RR_MAX && q.rr[0].pref == 1 &&
+	      q.rr[DNS_RR_MAX - 1].pref == 100);
+	for (size_t i = 1; i < q.nrr; i++)
+		CHECK(q.rr[i - 1].pref < q.rr[i].pref);
+	dns_query_free(&q);
+}
+
 int
 main(void)
 {
@@ -261,5 +290,6 @@ main(void)
 	RUN(ptr_names);
 	RUN(short_and_garbage);
 	RUN(too_many_records_are_counted);
+	RUN(many_mx_keep_the_preferred);
 	return unit_failed != 0;
 }
