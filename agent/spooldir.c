@@ -35,27 +35,40 @@ same_version(const struct record_version *v, const struct stat *st)
 	       v->size == now.size;
 }
 
-/* Read a record of at most SPOOL_RECORD_MAX bytes. */
+/*
+ * Read a record of at most SPOOL_RECORD_MAX bytes; *st becomes the stat
+ * of what was read.  The name may have been replaced since the scan's
+ * stat: O_NONBLOCK keeps a FIFO put there from blocking the agent for
+ * ever (open waits for a writer), and fstat refuses all but a file.
+ */
 static int
-slurp(int dfd, const char *name, char *text, size_t *len, char *err,
-      size_t errlen)
+slurp(int dfd, const char *name, struct stat *st, char *text, size_t *len,
+      char *err, size_t errlen)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t got;
+	int fd =
+	    openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t got = 0;
+	int rc = -1;
 
 	*len = 0;
-	if (fd == -1) {
+	if (fd == -1 || fstat(fd, st) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
+		goto done;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		goto done;
 	}
 	while ((got = read(fd, text + *len, SPOOL_RECORD_MAX + 1 - *len)) > 0)
 		*len += (size_t)got;
-	close(fd);
-	if (got == -1) {
+	if (got == -1)
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	else
+		rc = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	return rc;
 }
 
 /* A record, which must be the one of the file's name. */
@@ -124,8 +137,8 @@ prune_bad(struct table *t, bool all_unseen, const char *name)
  * the row shows already or one that was refused before.
  */
 static void
-load(struct table *t, int dfd, const char *name, const struct stat *st,
-     char *text, notify_fn notify)
+load(struct table *t, int dfd, const char *name, struct stat *st, char *text,
+     notify_fn notify)
 {
 	struct check *c = table_find(t, name);
 	struct spool_record rec;
@@ -142,7 +155,7 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 		c->seen = true; /* a bad record keeps the last good result */
 	if (known_bad(t, name, st))
 		return;
-	if (slurp(dfd, name, text, &len, err, sizeof(err)) == -1 ||
+	if (slurp(dfd, name, st, text, &len, err, sizeof(err)) == -1 ||
 	    parse(text, len, name, &rec, err, sizeof(err)) == -1) {
 		agent_log(LOG_WARNING, "spool record %s: %s; skipped", name,
 			  err);
