@@ -33,6 +33,11 @@
 #define DEFAULT_PROFILE "/etc/imscheck/imscheck.conf"
 #define DEFAULT_USER	"imscheck"
 #define POLL_MAX	1024 /* SNMP sockets, the signal pipe, running checks */
+/*
+ * A spool scan goes in slices this long, SNMP served in between: a spool
+ * of 100,000 records takes a few hundred milliseconds to look at.
+ */
+#define SCAN_SLICE_S 0.005
 
 static int signal_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_hup, got_term;
@@ -270,6 +275,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 		return;
 	}
 	runner_sync(run, t, &fresh);
+	/* The spool may be another one: the next scan begins afresh. */
+	spool_scan_end(t);
 	agent_conf_free(conf);
 	*conf = fresh;
 	run->conf = conf;
@@ -281,7 +288,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 /*
  * Poll the SNMP sockets, the signal pipe and the checks' pipes until the
  * earliest of net-snmp's timeout, the runner's next event and the next
- * spool scan, then serve whatever is ready.
+ * spool scan (at once while a scan is under way), then serve whatever is
+ * ready and go on with the scan for one slice.
  */
 static void
 loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
@@ -303,7 +311,9 @@ loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
 	nsnmp = n;
 	pfd[n++] = (struct pollfd){signal_pipe[0], POLLIN, 0};
 	n += runner_pollfds(run, pfd + n, POLL_MAX - n);
-	if (conf->spool != NULL && *next_scan < wake)
+	if (conf->spool != NULL && t->walk != NULL)
+		wake = now;
+	else if (conf->spool != NULL && *next_scan < wake)
 		wake = *next_scan;
 	if (!block && now + (double)tv.tv_sec + tv.tv_usec / 1e6 < wake)
 		wake = now + (double)tv.tv_sec + tv.tv_usec / 1e6;
@@ -332,10 +342,9 @@ loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
 	run_alarms();
 	now = mono_now();
 	runner_service(run, t, now);
-	if (conf->spool != NULL && now >= *next_scan) {
-		spool_scan(t, conf->spool, mib_notify);
+	if (conf->spool != NULL && (t->walk != NULL || now >= *next_scan) &&
+	    spool_scan_step(t, conf->spool, mib_notify, SCAN_SLICE_S))
 		*next_scan = mono_now() + conf->spool_scan;
-	}
 	netsnmp_large_fd_set_cleanup(&fds);
 	netsnmp_large_fd_set_cleanup(&ready);
 }

@@ -23,6 +23,7 @@
 static char dir[] = "/tmp/test_agent.XXXXXX";
 static int notified;
 static char logged[1024];
+static int nlogged;
 
 /* The agent logs through net-snmp; here into a buffer the tests read. */
 void
@@ -31,6 +32,7 @@ agent_log(int priority, const char *fmt, ...)
 	va_list ap;
 
 	(void)priority;
+	nlogged++;
 	va_start(ap, fmt);
 	vsnprintf(logged, sizeof(logged), fmt, ap);
 	va_end(ap);
@@ -342,6 +344,50 @@ spool_fifo_refused(void)
 	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }
 
+/*
+ * A scan in slices: 300 records that do not parse and one that does, a
+ * slice of no time at all (a look at 64 names): the scan takes several
+ * steps, each refused record is logged once, and the second scan logs
+ * nothing; a record removed during a scan takes its row at the end.
+ */
+static void
+spool_scan_in_slices(void)
+{
+	char spool[512], name[64], path[600];
+	struct table t;
+	int steps = 0;
+
+	snprintf(spool, sizeof(spool), "%s/sliced", dir);
+	mkdir(spool, 0755);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "sliced/junk%03d", i);
+		write_file(name, "junk\n", 0644);
+	}
+	write_file("sliced/good",
+		   "imscheck-spool 1\nid: good\nstate: 0\nstatus: fine\nend\n",
+		   0644);
+	table_init(&t);
+	nlogged = 0;
+	while (!spool_scan_step(&t, spool, NULL, 0) && steps < 100)
+		steps++;
+	CHECK(steps >= 4 && steps < 100);
+	CHECK(t.n == 1 && table_find(&t, "good") != NULL);
+	CHECK(nlogged == 300);
+	spool_scan(&t, spool, NULL);
+	CHECK(nlogged == 300);
+	/* A removed record's row stays while a scan is under way. */
+	snprintf(path, sizeof(path), "%s/good", spool);
+	unlink(path);
+	CHECK(!spool_scan_step(&t, spool, NULL, 0));
+	CHECK(t.n == 1);
+	while (!spool_scan_step(&t, spool, NULL, 0))
+		;
+	CHECK(t.n == 0 && nlogged == 300);
+	/* A scan abandoned half-way leaves nothing behind. */
+	CHECK(!spool_scan_step(&t, spool, NULL, 0));
+	table_free(&t);
+}
+
 /* Run the runner until nothing runs or seconds pass. */
 static void
 run_for(struct runner *run, struct table *t, double seconds)
@@ -437,6 +483,7 @@ main(void)
 	RUN(profile_errors);
 	RUN(spool_reader);
 	RUN(spool_fifo_refused);
+	RUN(spool_scan_in_slices);
 	RUN(runner_kills_and_reports);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", dir, (char *)NULL);
