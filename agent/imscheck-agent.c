@@ -174,8 +174,13 @@ drop_privileges(const struct agent_conf *conf)
 		agent_log(LOG_ERR, "agent.user %s is root: name another", user);
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1 || setuid(0) != -1) {
+	/*
+	 * The user's supplementary groups too (initgroups, before the uid
+	 * goes): a spool or password file may be readable through one.
+	 */
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1 ||
+	    setuid(0) != -1) {
 		agent_log(LOG_ERR, "cannot become %s: %s", user,
 			  strerror(errno));
 		return -1;

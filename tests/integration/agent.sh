@@ -338,6 +338,37 @@ fi
 kill -TERM "$agent_pid"
 wait "$agent_pid"
 
+# --- the agent's user keeps its supplementary groups: a spool readable
+# only through a group is read (in a mount namespace of the agent's own,
+# /etc/group is a copy that makes nobody a member of a lab group)
+gid=64123
+while getent group "$gid" >/dev/null; do gid=$((gid + 1)); done
+{ cat /etc/group; echo "imschecklab:x:$gid:nobody"; } >"$work/group"
+mkdir -p "$work/group-spool"
+plugins/check_ims_smarthost -H "$LAB_SMART_HOST" -p "$LAB_SMART_PORT" -D lab.test \
+	-t 5 --spool "$work/group-spool" --id grouped >/dev/null
+chown -R "root:$gid" "$work/group-spool"
+chmod 750 "$work/group-spool"
+chmod 640 "$work/group-spool/grouped"
+cat >"$work/agent.conf" <<PROFILE
+spool = "$work/group-spool";
+agent = { user = "nobody"; spool-scan = 0.5; checks = (); };
+PROFILE
+# shellcheck disable=SC2016 # expanded by the inner sh
+start_agent unshare --mount -- sh -c 'mount --bind "$0" /etc/group && exec "$@"' \
+	"$work/group" "$AGENT"
+if wait_for 5 'test -n "$(index_of grouped)"'; then
+	groups=$(sed -n 's/^Groups:\s*//p' "/proc/$agent_pid/status")
+fi
+if [ -n "$(index_of grouped)" ] && [[ " ${groups:-} " == *" $gid "* ]]; then
+	pass "keeps-supplementary-groups (groups ${groups% })"
+else
+	fail keeps-supplementary-groups "row: $(index_of grouped), groups: ${groups:-?}" \
+		"$(grep -i spool "$work/agent.log" | tail -n 2)"
+fi
+kill -TERM "$agent_pid"
+wait "$agent_pid"
+
 # --- 100,000 spool records that do not parse: every GET answered at once,
 # while the first scan reads and refuses them all and while later scans
 # look at them again (each refused record is logged once)
