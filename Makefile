@@ -101,7 +101,7 @@ tests/fuzz/%-replay: tests/fuzz/%.o tests/fuzz/replay.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 deps:
-	@scripts/deps
+	@BUILD=$(BUILD) scripts/deps
 
 check: deps
 	$(MAKE) all units
