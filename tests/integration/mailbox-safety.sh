@@ -45,7 +45,9 @@ series() {
 	pop3 --smtp "$refusing" --round-trip -t 5 >/dev/null; runs="$runs $?"
 	pop3 --smtp "$good" --round-trip -t 0.2 >/dev/null; runs="$runs $?"
 	pop3 --smtp "$good" --round-trip -t 5 >/dev/null; runs="$runs $?"
-	sleep 1 # a probe left by the timed-out run is now older than a deadline
+	# a probe left by the timed-out run is now older than the next deadline
+	# (1 s; probe times are whole seconds)
+	sleep 2
 	pop3 --smtp "$good" --round-trip -t 1 >/dev/null; runs="$runs $?"
 	pop3 --smtp "$good" --round-trip -t 5 >/dev/null; runs="$runs $?"
 	kept=$(count)
