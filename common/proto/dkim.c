@@ -60,7 +60,8 @@ read_key(struct dkim_key *k, const struct tag *p, char *err, size_t errlen)
 	if (key == NULL)
 		return errorf(err, errlen, "p= holds no %s public key",
 			      k->type_name);
-	if (k->type == DKIM_KEY_RSA && EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
+	if (k->type == DKIM_KEY_RSA &&
+	    EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA) {
 		EVP_PKEY_free(key);
 		return errorf(err, errlen, "p= is not an RSA key (k=rsa)");
 	}

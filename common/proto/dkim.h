@@ -22,7 +22,7 @@ struct dkim_key {
 };
 
 /* Parse a key record (len bytes): 0, or -1 with the reason in err. */
-int dkim_key_parse(struct dkim_key *k, const char *text, size_t len,
-		   char *err, size_t errlen);
+int dkim_key_parse(struct dkim_key *k, const char *text, size_t len, char *err,
+		   size_t errlen);
 
 #endif

@@ -23,14 +23,13 @@ dmarc_is_record(const char *text, size_t len)
 const char *
 dmarc_policy_name(enum dmarc_policy p)
 {
-	return p == DMARC_REJECT ? "reject"
+	return p == DMARC_REJECT       ? "reject"
 	       : p == DMARC_QUARANTINE ? "quarantine"
 				       : "none";
 }
 
 static int
-read_policy(const struct tag *t, enum dmarc_policy *p, char *err,
-	    size_t errlen)
+read_policy(const struct tag *t, enum dmarc_policy *p, char *err, size_t errlen)
 {
 	if (tag_is(t, "none", false))
 		*p = DMARC_NONE;
@@ -39,7 +38,8 @@ read_policy(const struct tag *t, enum dmarc_policy *p, char *err,
 	else if (tag_is(t, "reject", false))
 		*p = DMARC_REJECT;
 	else
-		return errorf(err, errlen, "%.*s=%.*s is not none, quarantine "
+		return errorf(err, errlen,
+			      "%.*s=%.*s is not none, quarantine "
 			      "or reject",
 			      (int)t->namelen, t->name,
 			      (int)(t->len < 32 ? t->len : 32), t->value);
@@ -169,8 +169,8 @@ dmarc_parse(struct dmarc_record *d, const char *text, size_t len, char *err,
 	if ((t = taglist_get(&tl, "pct")) != NULL &&
 	    read_pct(t, &d->pct, err, errlen) == -1)
 		return -1;
-	if (read_alignment(taglist_get(&tl, "adkim"), &d->adkim, err,
-			   errlen) == -1 ||
+	if (read_alignment(taglist_get(&tl, "adkim"), &d->adkim, err, errlen) ==
+		-1 ||
 	    read_alignment(taglist_get(&tl, "aspf"), &d->aspf, err, errlen) ==
 		-1)
 		return -1;

@@ -15,17 +15,17 @@
 enum dmarc_policy { DMARC_NONE, DMARC_QUARANTINE, DMARC_REJECT };
 
 struct dmarc_uri {
-	bool mailto;			  /* else another scheme */
-	char scheme[16];		  /* "mailto" */
+	bool mailto;			 /* else another scheme */
+	char scheme[16];		 /* "mailto" */
 	char domain[DMARC_NAME_MAX + 1]; /* mailto: the address's domain */
-	char text[256];			  /* as written, for messages */
+	char text[256];			 /* as written, for messages */
 };
 
 struct dmarc_record {
 	enum dmarc_policy p;
 	enum dmarc_policy sp; /* p when sp= is absent */
 	bool sp_given;
-	int pct; /* 100 when absent */
+	int pct;	  /* 100 when absent */
 	char adkim, aspf; /* 'r' or 's' */
 	struct dmarc_uri rua[DMARC_URIS_MAX];
 	size_t nrua;
@@ -37,8 +37,8 @@ struct dmarc_record {
 bool dmarc_is_record(const char *text, size_t len);
 
 /* Parse a record: 0, or -1 with the syntax error in err. */
-int dmarc_parse(struct dmarc_record *d, const char *text, size_t len,
-		char *err, size_t errlen);
+int dmarc_parse(struct dmarc_record *d, const char *text, size_t len, char *err,
+		size_t errlen);
 
 const char *dmarc_policy_name(enum dmarc_policy p);
 

@@ -16,8 +16,8 @@ dnsbl_name(const char *addr, const char *zone, char *out, size_t size)
 	int n;
 
 	if (inet_pton(AF_INET, addr, b) == 1) {
-		n = snprintf(out, size, "%u.%u.%u.%u.%s", b[3], b[2], b[1], b[0],
-			     zone);
+		n = snprintf(out, size, "%u.%u.%u.%u.%s", b[3], b[2], b[1],
+			     b[0], zone);
 		return n > 0 && (size_t)n < size ? 0 : -1;
 	}
 	if (inet_pton(AF_INET6, addr, b) != 1)

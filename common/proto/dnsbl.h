@@ -20,9 +20,9 @@ const char *dnsbl_test_listed(bool ipv6);     /* 127.0.0.2, ::ffff:7f00:2 */
 const char *dnsbl_test_not_listed(bool ipv6); /* 127.0.0.1, ::ffff:7f00:1 */
 
 enum dnsbl_answer {
-	DNSBL_LISTED,	/* 127.0.0.0/8, not a refusal code */
-	DNSBL_REFUSED,	/* 127.255.255.252 to 127.255.255.255 */
-	DNSBL_FOREIGN,	/* outside 127.0.0.0/8: not a listing (RFC 5782 2.1) */
+	DNSBL_LISTED,  /* 127.0.0.0/8, not a refusal code */
+	DNSBL_REFUSED, /* 127.255.255.252 to 127.255.255.255 */
+	DNSBL_FOREIGN, /* outside 127.0.0.0/8: not a listing (RFC 5782 2.1) */
 };
 
 /* What one A record of an answer means. */

@@ -22,8 +22,8 @@ mtasts_is_record(const char *text, size_t len)
 }
 
 int
-mtasts_txt_parse(struct mtasts_txt *t, const char *text, size_t len,
-		 char *err, size_t errlen)
+mtasts_txt_parse(struct mtasts_txt *t, const char *text, size_t len, char *err,
+		 size_t errlen)
 {
 	struct taglist tl;
 	const struct tag *id;
@@ -52,7 +52,7 @@ mtasts_txt_parse(struct mtasts_txt *t, const char *text, size_t len,
 const char *
 mtasts_mode_name(enum mtasts_mode m)
 {
-	return m == MTASTS_ENFORCE ? "enforce"
+	return m == MTASTS_ENFORCE   ? "enforce"
 	       : m == MTASTS_TESTING ? "testing"
 				     : "none";
 }
@@ -73,8 +73,8 @@ static int
 read_mode(struct policy_parse *pp, const char *v, size_t len, char *err,
 	  size_t errlen)
 {
-	static const enum mtasts_mode modes[] = {MTASTS_ENFORCE,
-						 MTASTS_TESTING, MTASTS_NONE};
+	static const enum mtasts_mode modes[] = {MTASTS_ENFORCE, MTASTS_TESTING,
+						 MTASTS_NONE};
 
 	for (size_t i = 0; i < 3; i++) {
 		const char *name = mtasts_mode_name(modes[i]);
@@ -84,7 +84,8 @@ read_mode(struct policy_parse *pp, const char *v, size_t len, char *err,
 			return 0;
 		}
 	}
-	return errorf(err, errlen, "mode '%.*s' is not enforce, testing or none",
+	return errorf(err, errlen,
+		      "mode '%.*s' is not enforce, testing or none",
 		      (int)(len < 32 ? len : 32), v);
 }
 
@@ -119,11 +120,12 @@ read_mx(struct policy_parse *pp, const char *v, size_t len, char *err,
 	char name[MTASTS_NAME_MAX + 1];
 
 	if (len == 0 || len > MTASTS_NAME_MAX)
-		return errorf(err, errlen, "an mx pattern is empty or too long");
+		return errorf(err, errlen,
+			      "an mx pattern is empty or too long");
 	memcpy(name, v, len);
 	name[len] = '\0';
 	if (!addr_valid_name(len > 2 && memcmp(name, "*.", 2) == 0 ? name + 2
-								    : name))
+								   : name))
 		return errorf(err, errlen, "mx '%.100s' is not a host pattern",
 			      name);
 	if (p->nmx == MTASTS_MX_MAX) {

@@ -51,16 +51,17 @@ on_header(char *data, size_t size, size_t n, void *arg)
 static struct curl_slist *
 resolve_list(const struct mtasts_fetch *f)
 {
-	char entry[MTASTS_NAME_MAX + 16 + MTASTS_ADDRS_MAX * (ADDR_TEXT_MAX + 3)];
+	char entry[MTASTS_NAME_MAX + 16 +
+		   MTASTS_ADDRS_MAX * (ADDR_TEXT_MAX + 3)];
 	size_t len;
 
-	len = (size_t)snprintf(entry, sizeof(entry), "mta-sts.%s:443:",
-			       f->domain);
+	len = (size_t)snprintf(entry, sizeof(entry),
+			       "mta-sts.%s:443:", f->domain);
 	for (size_t i = 0; i < f->naddrs && len < sizeof(entry); i++)
-		len += (size_t)snprintf(
-		    entry + len, sizeof(entry) - len,
-		    strchr(f->addrs[i], ':') ? "%s[%s]" : "%s%s", i ? "," : "",
-		    f->addrs[i]);
+		len += (size_t)snprintf(entry + len, sizeof(entry) - len,
+					strchr(f->addrs[i], ':') ? "%s[%s]"
+								 : "%s%s",
+					i ? "," : "", f->addrs[i]);
 	return curl_slist_append(NULL, entry);
 }
 
@@ -132,7 +133,8 @@ judge(CURL *c, struct mtasts_fetch *f)
 			      "3.3)",
 			      f->status, f->location[0] ? f->location : "?");
 	if (f->status != 200)
-		return errorf(f->error, sizeof(f->error), "HTTP %ld", f->status);
+		return errorf(f->error, sizeof(f->error), "HTTP %ld",
+			      f->status);
 	if (!plain_text(f->content_type))
 		return errorf(f->error, sizeof(f->error),
 			      "Content-Type is '%.60s', not text/plain",

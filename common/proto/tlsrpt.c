@@ -53,10 +53,10 @@ tlsrpt_parse(struct tlsrpt_record *r, const char *text, size_t len, char *err,
 		while (e > p && isspace((unsigned char)e[-1]))
 			e--;
 		if (!valid_uri(p, (size_t)(e - p)))
-			return errorf(err, errlen,
-				      "rua '%.*s' is not a mailto: or https: URI",
-				      (int)((size_t)(e - p) < 100 ? e - p : 100),
-				      p);
+			return errorf(
+			    err, errlen,
+			    "rua '%.*s' is not a mailto: or https: URI",
+			    (int)((size_t)(e - p) < 100 ? e - p : 100), p);
 		if (r->nrua == TLSRPT_URIS_MAX)
 			return errorf(err, errlen, "more than %d rua URIs",
 				      TLSRPT_URIS_MAX);
