@@ -84,14 +84,21 @@ ask_all(struct run *run)
 	const struct step_policy_conf *c = run->conf;
 	char name[NAME_MAX_LEN];
 
-	dns_memo_prefetch(run->memo, c->domain, DNS_T_TXT);
-	dns_memo_prefetch(run->memo, c->domain, DNS_T_MX);
-	name_of(name, "_dmarc.", c->domain);
-	dns_memo_prefetch(run->memo, name, DNS_T_TXT);
-	name_of(name, "_mta-sts.", c->domain);
-	dns_memo_prefetch(run->memo, name, DNS_T_TXT);
-	name_of(name, "_smtp._tls.", c->domain);
-	dns_memo_prefetch(run->memo, name, DNS_T_TXT);
+	if (!c->no_spf)
+		dns_memo_prefetch(run->memo, c->domain, DNS_T_TXT);
+	if (!c->no_dmarc) {
+		name_of(name, "_dmarc.", c->domain);
+		dns_memo_prefetch(run->memo, name, DNS_T_TXT);
+	}
+	if (!c->no_mta_sts) {
+		dns_memo_prefetch(run->memo, c->domain, DNS_T_MX);
+		name_of(name, "_mta-sts.", c->domain);
+		dns_memo_prefetch(run->memo, name, DNS_T_TXT);
+	}
+	if (!c->no_tlsrpt) {
+		name_of(name, "_smtp._tls.", c->domain);
+		dns_memo_prefetch(run->memo, name, DNS_T_TXT);
+	}
 	for (size_t i = 0; i < c->nselector; i++) {
 		snprintf(name, sizeof(name), "%s._domainkey.%s", c->selector[i],
 			 c->domain);
