@@ -157,33 +157,30 @@ spf_sender(const struct run *run, char *buf, size_t size)
 	return buf;
 }
 
-/* One address: it must pass; the evaluation's limits and flags. */
+/*
+ * One address: it must pass.  Every address gets the line "SPF RESULT
+ * for ADDR (ROLE): WHY", a problem unless it passed.
+ */
 static void
-spf_judge(struct run *run, const struct site_addr *a, const struct spf_eval *e)
+spf_judge(struct run *run, const struct site_addr *a,
+	  const struct spf_eval *e)
 {
 	const char *res = spf_result_name(e->result);
+	const char *why = e->why[0] ? e->why : "no term matched";
 
-	switch (e->result) {
-	case SPF_PASS:
-		result_line(run->r, STATE_OK, "SPF %s (%s): pass, %s", a->addr,
-			    a->role, e->why);
-		break;
-	case SPF_PERMERROR:
-		result_problem(run->r, STATE_CRITICAL,
-			       "SPF permerror for %s: %s", a->addr, e->why);
-		break;
-	case SPF_TEMPERROR:
-		result_problem(run->r, run_failure_state(run->ctx, false),
-			       "SPF temperror for %s: %s", a->addr, e->why);
-		break;
-	default:
-		result_problem(run->r, STATE_CRITICAL, "SPF %s for %s %s%s%s%s",
-			       res, a->role, a->addr, e->why[0] ? " (" : "",
-			       e->why, e->why[0] ? ")" : "");
-		if (e->explanation[0] != '\0')
-			result_line(run->r, STATE_OK, "SPF explanation: %s",
-				    e->explanation);
+	if (e->result == SPF_PASS) {
+		result_line(run->r, STATE_OK, "SPF pass for %s (%s): %s",
+			    a->addr, a->role, why);
+		return;
 	}
+	result_problem(run->r,
+		       e->result == SPF_TEMPERROR
+			   ? run_failure_state(run->ctx, false)
+			   : STATE_CRITICAL,
+		       "SPF %s for %s (%s): %s", res, a->addr, a->role, why);
+	if (e->explanation[0] != '\0')
+		result_line(run->r, STATE_OK, "SPF explanation: %s",
+			    e->explanation);
 }
 
 static void
