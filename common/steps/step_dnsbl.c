@@ -43,7 +43,8 @@ enum list_state { LIST_OK, LIST_BROKEN, LIST_REFUSED, LIST_FAILED };
 struct list {
 	const char *zone;
 	enum list_state state;
-	bool v6; /* its IPv6 test entry works */
+	bool v6;	/* its IPv6 test entry works */
+	bool timed_out; /* its test entry was not answered in time */
 	char why[160];
 };
 
@@ -153,6 +154,7 @@ test_list(struct run *run, struct list *l, bool ipv6)
 
 		snprintf(l->why, sizeof(l->why), "%s to its test entry",
 			 dns_status_name(q->status));
+		l->timed_out = q->status == DNS_TIMEOUT;
 		return LIST_FAILED;
 	}
 	if (!listed(yes) || listed(no)) {
@@ -166,10 +168,15 @@ test_list(struct run *run, struct list *l, bool ipv6)
 	return LIST_OK;
 }
 
+/*
+ * A list that did not answer: the -t state when it was the deadline (or
+ * the tries it was cut into), else a warning about the list.
+ */
 static enum state
-list_failure_state(const struct run *run)
+list_failure_state(const struct run *run, bool timed_out)
 {
-	return run_expired(run->ctx) ? run->ctx->timeout_state : STATE_WARNING;
+	return timed_out || run_expired(run->ctx) ? run->ctx->timeout_state
+						  : STATE_WARNING;
 }
 
 static void
@@ -200,12 +207,13 @@ test_lists(struct run *run)
 		l->zone = c->list[i];
 		l->state = test_list(run, l, false);
 		if (l->state != LIST_OK) {
-			result_problem(run->r,
-				       l->state == LIST_FAILED
-					   ? list_failure_state(run)
-					   : STATE_WARNING,
-				       "%s %s; its answers are not counted",
-				       l->zone, l->why);
+			result_problem(
+			    run->r,
+			    l->state == LIST_FAILED
+				? list_failure_state(run, l->timed_out)
+				: STATE_WARNING,
+			    "%s %s; its answers are not counted", l->zone,
+			    l->why);
 			continue;
 		}
 		l->v6 = has_v6(run) && test_list(run, l, true) == LIST_OK;
@@ -235,9 +243,10 @@ judge_pair(struct run *run, struct list *l, const struct site_addr *a,
 	if (q == NULL)
 		return;
 	if (lookup_failed(q)) {
-		result_problem(run->r, list_failure_state(run),
-			       "%s did not answer for %s: %s", l->zone, a->addr,
-			       dns_status_name(q->status));
+		result_problem(
+		    run->r, list_failure_state(run, q->status == DNS_TIMEOUT),
+		    "%s did not answer for %s: %s", l->zone, a->addr,
+		    dns_status_name(q->status));
 		return;
 	}
 	if (refused(q)) {

@@ -162,8 +162,7 @@ spf_sender(const struct run *run, char *buf, size_t size)
  * for ADDR (ROLE): WHY", a problem unless it passed.
  */
 static void
-spf_judge(struct run *run, const struct site_addr *a,
-	  const struct spf_eval *e)
+spf_judge(struct run *run, const struct site_addr *a, const struct spf_eval *e)
 {
 	const char *res = spf_result_name(e->result);
 	const char *why = e->why[0] ? e->why : "no term matched";
@@ -495,19 +494,22 @@ sts_match_mx(struct run *run, const struct mtasts_policy *p)
 	}
 	for (size_t i = 0; mx->status == DNS_ANSWER && i < mx->nrr; i++)
 		hosts[n++] = mx->rr[i].text;
+	for (size_t i = 0; i < n; i++)
+		matched += mtasts_policy_match(p, hosts[i]) != NULL;
 	for (size_t i = 0; i < n; i++) {
 		const char *pat = mtasts_policy_match(p, hosts[i]);
 
-		if (pat != NULL) {
-			matched++;
+		if (pat != NULL)
 			result_line(run->r, STATE_OK,
 				    "MTA-STS: MX %s matches %s", hosts[i], pat);
-		} else if (p->mode != MTASTS_NONE) {
+		else if (p->mode != MTASTS_NONE && matched > 0)
 			result_problem(run->r, STATE_WARNING,
 				       "MTA-STS: MX %s matches no mx of the "
 				       "policy",
 				       hosts[i]);
-		}
+		else
+			result_line(run->r, STATE_OK,
+				    "MTA-STS: MX %s matches no mx", hosts[i]);
 	}
 	if (matched == 0 && p->mode != MTASTS_NONE)
 		result_problem(run->r, STATE_CRITICAL,
@@ -587,6 +589,7 @@ sts_check(struct run *run)
 		return;
 	if ((n = records(q, mtasts_is_record, &txt)) == 0) {
 		result_line(run->r, STATE_OK, "MTA-STS: not published");
+		snprintf(run->sts, sizeof(run->sts), "no MTA-STS");
 		return;
 	}
 	run->mta_sts = true;
@@ -629,6 +632,7 @@ tlsrpt_check(struct run *run)
 				       name);
 		else
 			result_line(run->r, STATE_OK, "TLS-RPT: not published");
+		snprintf(run->tlsrpt, sizeof(run->tlsrpt), "no TLS-RPT");
 		return;
 	}
 	if (n > 1) {
