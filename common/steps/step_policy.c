@@ -59,7 +59,9 @@ txt_failed(struct run *run, const struct dns_query *q, const char *what)
 		return false;
 	result_problem(
 	    run->r, run_failure_state(run->ctx, q->status == DNS_TIMEOUT),
-	    "%s: TXT %s: %s", what, q->name, dns_status_name(q->status));
+	    "%s: TXT %s: %s%s%s", what, q->name, dns_status_name(q->status),
+	    q->status == DNS_FAILED && q->error[0] ? ", " : "",
+	    q->status == DNS_FAILED ? q->error : "");
 	return true;
 }
 
