@@ -72,25 +72,16 @@ read_key(struct dkim_key *k, const struct tag *p, char *err, size_t errlen)
 
 /* Whether a colon-separated list (h=, s=) names word. */
 static bool
-list_has(const struct tag *h, const char *word)
+list_has(const struct tag *t, const char *word)
 {
-	size_t wlen = strlen(word);
+	struct tag_items it;
+	const char *item;
+	size_t len;
 
-	const char *p = h->value, *end = h->value + h->len;
-
-	while (p < end) {
-		const char *colon = memchr(p, ':', (size_t)(end - p));
-		const char *e = colon ? colon : end;
-
-		while (p < e && (*p == ' ' || *p == '\t'))
-			p++;
-		size_t n = (size_t)(e - p);
-		while (n > 0 && (p[n - 1] == ' ' || p[n - 1] == '\t'))
-			n--;
-		if (n == wlen && memcmp(p, word, wlen) == 0)
+	tag_items_init(&it, t, ':');
+	while (tag_items_next(&it, &item, &len))
+		if (len == strlen(word) && memcmp(item, word, len) == 0)
 			return true;
-		p = colon ? colon + 1 : end;
-	}
 	return false;
 }
 

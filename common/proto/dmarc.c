@@ -118,25 +118,18 @@ static int
 read_uris(const struct tag *t, struct dmarc_uri *u, size_t *n, char *err,
 	  size_t errlen)
 {
-	const char *p = t->value, *end = t->value + t->len;
+	struct tag_items it;
+	const char *item;
+	size_t len;
 
-	while (p <= end) {
-		const char *comma = memchr(p, ',', (size_t)(end - p));
-		const char *e = comma ? comma : end;
-
-		while (p < e && isspace((unsigned char)*p))
-			p++;
-		while (e > p && isspace((unsigned char)e[-1]))
-			e--;
+	tag_items_init(&it, t, ',');
+	while (tag_items_next(&it, &item, &len)) {
 		if (*n == DMARC_URIS_MAX)
 			return errorf(err, errlen, "more than %d URIs in %.*s=",
 				      DMARC_URIS_MAX, (int)t->namelen, t->name);
-		if (read_uri(&u[*n], p, (size_t)(e - p), err, errlen) == -1)
+		if (read_uri(&u[*n], item, len, err, errlen) == -1)
 			return -1;
 		(*n)++;
-		if (comma == NULL)
-			break;
-		p = comma + 1;
 	}
 	return 0;
 }
@@ -151,11 +144,9 @@ dmarc_parse(struct dmarc_record *d, const char *text, size_t len, char *err,
 	memset(d, 0, sizeof(*d));
 	d->pct = 100;
 	d->adkim = d->aspf = 'r';
-	if (taglist_parse(&tl, text, len, err, errlen) == -1)
+	if (taglist_parse_versioned(&tl, text, len, "DMARC1", err, errlen) ==
+	    -1)
 		return -1;
-	if (tl.n == 0 || !tag_is(&tl.tag[0], "DMARC1", true) ||
-	    tl.tag[0].namelen != 1 || tl.tag[0].name[0] != 'v')
-		return errorf(err, errlen, "does not begin with v=DMARC1");
 	if ((t = taglist_get(&tl, "p")) == NULL)
 		return errorf(err, errlen, "no p= tag");
 	if (read_policy(t, &d->p, err, errlen) == -1)

@@ -29,11 +29,8 @@ mtasts_txt_parse(struct mtasts_txt *t, const char *text, size_t len, char *err,
 	const struct tag *id;
 
 	memset(t, 0, sizeof(*t));
-	if (taglist_parse(&tl, text, len, err, errlen) == -1)
+	if (taglist_parse_versioned(&tl, text, len, "STSv1", err, errlen) == -1)
 		return -1;
-	if (tl.n == 0 || tl.tag[0].namelen != 1 || tl.tag[0].name[0] != 'v' ||
-	    !tag_is(&tl.tag[0], "STSv1", true))
-		return errorf(err, errlen, "does not begin with v=STSv1");
 	if ((id = taglist_get(&tl, "id")) == NULL)
 		return errorf(err, errlen, "no id= field");
 	if (id->len == 0 || id->len > MTASTS_ID_MAX)

@@ -161,3 +161,47 @@ taglist_has_version(const char *text, size_t len, const char *version)
 		i++;
 	return i == len || text[i] == ';';
 }
+
+int
+taglist_parse_versioned(struct taglist *tl, const char *text, size_t len,
+			const char *version, char *err, size_t errlen)
+{
+	if (taglist_parse(tl, text, len, err, errlen) == -1)
+		return -1;
+	if (tl->n == 0 || tl->tag[0].namelen != 1 ||
+	    tl->tag[0].name[0] != 'v' || !tag_is(&tl->tag[0], version, true))
+		return errorf(err, errlen, "does not begin with v=%s", version);
+	return 0;
+}
+
+void
+tag_items_init(struct tag_items *it, const struct tag *t, char sep)
+{
+	it->p = t->value;
+	it->end = t->value + t->len;
+	it->sep = sep;
+	it->done = false;
+}
+
+bool
+tag_items_next(struct tag_items *it, const char **item, size_t *len)
+{
+	const char *s = it->p, *e;
+
+	if (it->done)
+		return false;
+	e = memchr(s, it->sep, (size_t)(it->end - s));
+	if (e == NULL) {
+		e = it->end;
+		it->done = true;
+	} else {
+		it->p = e + 1;
+	}
+	while (s < e && is_wsp(*s))
+		s++;
+	while (e > s && is_wsp(e[-1]))
+		e--;
+	*item = s;
+	*len = (size_t)(e - s);
+	return true;
+}

@@ -29,6 +29,25 @@ struct taglist {
 int taglist_parse(struct taglist *tl, const char *text, size_t len, char *err,
 		  size_t errlen);
 
+/*
+ * Parse a record that must begin with the tag v=VERSION (DMARC, MTA-STS,
+ * TLS-RPT): 0, or -1 with the reason in err.
+ */
+int taglist_parse_versioned(struct taglist *tl, const char *text, size_t len,
+			    const char *version, char *err, size_t errlen);
+
+/* The items of a list value ("a, b", "sha1:sha256"), each trimmed. */
+struct tag_items {
+	const char *p;
+	const char *end;
+	char sep;
+	bool done;
+};
+
+void tag_items_init(struct tag_items *it, const struct tag *t, char sep);
+/* The next item into item and len; false after the last. */
+bool tag_items_next(struct tag_items *it, const char **item, size_t *len);
+
 /* The tag of that name (case-sensitive, as the RFCs say), or NULL. */
 const struct tag *taglist_get(const struct taglist *tl, const char *name);
 

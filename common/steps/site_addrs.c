@@ -84,3 +84,28 @@ site_addrs_collect(struct site_addrs *out, const char *const *address,
 				       smarthost[i]);
 	}
 }
+
+struct dns_memo *
+site_memo_open(const char *server, const struct run_ctx *ctx, struct result *r,
+	       struct dns **dns)
+{
+	const char *servers[1] = {server};
+	struct dns_memo *memo = NULL;
+	char err[256];
+
+	*dns =
+	    dns_open(servers, server ? 1 : 0, &ctx->deadline, err, sizeof(err));
+	if (*dns != NULL && (memo = dns_memo_open(*dns, 0)) != NULL)
+		return memo;
+	result_fail(r, STATE_UNKNOWN, "%s", *dns ? "out of memory" : err);
+	dns_close(*dns);
+	*dns = NULL;
+	return NULL;
+}
+
+void
+site_memo_close(struct dns_memo *memo, struct dns *dns)
+{
+	dns_memo_close(memo);
+	dns_close(dns);
+}

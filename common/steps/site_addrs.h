@@ -28,6 +28,15 @@ struct site_addrs {
 };
 
 /*
+ * The DNS of steps 9 and 10: one channel on server (NULL: the system
+ * resolver) under the run's deadline, and a memo on it.  NULL after the
+ * result has failed UNKNOWN with the reason; site_memo_close() ends both.
+ */
+struct dns_memo *site_memo_open(const char *server, const struct run_ctx *ctx,
+				struct result *r, struct dns **dns);
+void site_memo_close(struct dns_memo *memo, struct dns *dns);
+
+/*
  * Collect the addresses, each once: -a's, then the smarthosts'; a name
  * is resolved through memo (family: AF_UNSPEC, AF_INET or AF_INET6).  A
  * smarthost name without an address, or whose lookup failed, is a

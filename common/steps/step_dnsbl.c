@@ -104,23 +104,27 @@ has_v6(const struct run *run)
 	return false;
 }
 
+/* Whether an A record of q means kind. */
+static bool
+answers(const struct dns_query *q, enum dnsbl_answer kind)
+{
+	for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++)
+		if (dnsbl_classify(q->rr[i].text) == kind)
+			return true;
+	return false;
+}
+
 /* A refusal code anywhere in q: the list does not answer us. */
 static bool
 refused(const struct dns_query *q)
 {
-	for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++)
-		if (dnsbl_classify(q->rr[i].text) == DNSBL_REFUSED)
-			return true;
-	return false;
+	return answers(q, DNSBL_REFUSED);
 }
 
 static bool
 listed(const struct dns_query *q)
 {
-	for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++)
-		if (dnsbl_classify(q->rr[i].text) == DNSBL_LISTED)
-			return true;
-	return false;
+	return answers(q, DNSBL_LISTED);
 }
 
 static bool
@@ -276,25 +280,6 @@ judge_pair(struct run *run, struct list *l, const struct site_addr *a,
 			       a->role, l->zone, q->rr[0].text, reason);
 }
 
-static size_t
-count_listings(struct run *run)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < run->conf->nlist; i++)
-		for (size_t k = 0; k < run->addrs.n; k++) {
-			const struct dns_query *q;
-
-			if (!asked_there(&run->list[i], run->addrs.a[k].addr))
-				continue;
-			q = ask(run, run->addrs.a[k].addr, run->list[i].zone,
-				DNS_T_A, true);
-			if (q != NULL && listed(q) && !refused(q))
-				n++;
-		}
-	return n;
-}
-
 /* Rounds two and three: every address on every good list, then TXT. */
 static void
 ask_addresses(struct run *run)
@@ -307,18 +292,19 @@ ask_addresses(struct run *run)
 			if (asked_there(&run->list[i], run->addrs.a[k].addr))
 				ask(run, run->addrs.a[k].addr,
 				    run->list[i].zone, DNS_T_A, false);
-	run->listings = count_listings(run);
+	/* the listings, counted as their TXT reasons are asked for */
 	for (size_t i = 0; i < run->conf->nlist; i++)
 		for (size_t k = 0; k < run->addrs.n; k++) {
+			const char *addr = run->addrs.a[k].addr;
 			const struct dns_query *q;
 
-			if (!asked_there(&run->list[i], run->addrs.a[k].addr))
+			if (!asked_there(&run->list[i], addr))
 				continue;
-			q = ask(run, run->addrs.a[k].addr, run->list[i].zone,
-				DNS_T_A, true);
-			if (q != NULL && listed(q))
-				ask(run, run->addrs.a[k].addr,
-				    run->list[i].zone, DNS_T_TXT, false);
+			q = ask(run, addr, run->list[i].zone, DNS_T_A, true);
+			if (q == NULL || !listed(q) || refused(q))
+				continue;
+			run->listings++;
+			ask(run, addr, run->list[i].zone, DNS_T_TXT, false);
 		}
 	s = result_perf(run->r, "listings", (double)run->listings, "", &t->warn,
 			&t->crit, 0, NAN);
@@ -359,22 +345,13 @@ step_dnsbl_run(const struct step_dnsbl_conf *conf, const struct run_ctx *ctx,
 {
 	struct run run = {
 	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
-	const char *server[1] = {conf->server};
-	char err[256];
 
-	run.dns = dns_open(server, conf->server ? 1 : 0, &ctx->deadline, err,
-			   sizeof(err));
-	if (run.dns == NULL || (run.memo = dns_memo_open(run.dns, 0)) == NULL) {
-		result_fail(r, STATE_UNKNOWN, "%s",
-			    run.dns ? "out of memory" : err);
-		dns_close(run.dns);
+	if ((run.memo = site_memo_open(conf->server, ctx, r, &run.dns)) == NULL)
 		return;
-	}
 	test_lists(&run);
 	ask_addresses(&run);
 	result_perf(r, "time", mono_now() - run.started, "s", NULL, NULL, 0,
 		    NAN);
 	summarise(&run);
-	dns_memo_close(run.memo);
-	dns_close(run.dns);
+	site_memo_close(run.memo, run.dns);
 }

@@ -79,6 +79,22 @@ records(const struct dns_query *q, bool (*is)(const char *, size_t),
 	return n;
 }
 
+/*
+ * The records is() takes among the TXT records at name: how many (*txt
+ * the first), or -1 when the lookup failed (the problem is said).
+ */
+static long
+find_records(struct run *run, const char *name,
+	     bool (*is)(const char *, size_t), const char *what,
+	     const struct dns_txt **txt)
+{
+	const struct dns_query *q = dns_memo_ask(run->memo, name, DNS_T_TXT);
+
+	if (txt_failed(run, q, what))
+		return -1;
+	return (long)records(q, is, txt);
+}
+
 /* Round one: every record the parts read, asked together. */
 static void
 ask_all(struct run *run)
@@ -117,22 +133,21 @@ ask_all(struct run *run)
 static bool
 spf_record(struct run *run)
 {
-	const struct dns_query *q =
-	    dns_memo_ask(run->memo, run->conf->domain, DNS_T_TXT);
 	const struct dns_txt *txt;
 	struct spf_record rec;
-	size_t n;
+	long n;
 	char err[160];
 
-	if (txt_failed(run, q, "SPF"))
+	if ((n = find_records(run, run->conf->domain, spf_is_record, "SPF",
+			      &txt)) < 0)
 		return false;
-	if ((n = records(q, spf_is_record, &txt)) == 0) {
+	if (n == 0) {
 		result_problem(run->r, STATE_CRITICAL, "no SPF record");
 		return false;
 	}
 	if (n > 1) {
 		result_problem(run->r, STATE_CRITICAL,
-			       "%zu SPF records (RFC 7208 4.5: permerror)", n);
+			       "%ld SPF records (RFC 7208 4.5: permerror)", n);
 		return false;
 	}
 	result_line(run->r, STATE_OK, "SPF record: %.*s",
@@ -293,17 +308,15 @@ dkim_check(struct run *run)
 	for (size_t i = 0; i < run->conf->nselector; i++) {
 		const char *sel = run->conf->selector[i];
 		char name[NAME_MAX_LEN], err[160];
-		const struct dns_query *q;
 		const struct dns_txt *txt;
 		struct dkim_key k;
-		size_t n;
+		long n;
 
 		snprintf(name, sizeof(name), "%s._domainkey.%s", sel,
 			 run->conf->domain);
-		q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-		if (txt_failed(run, q, "DKIM"))
+		if ((n = find_records(run, name, is_dkim, "DKIM", &txt)) < 0)
 			continue;
-		if ((n = records(q, is_dkim, &txt)) == 0) {
+		if (n == 0) {
 			result_problem(run->r, STATE_CRITICAL,
 				       "DKIM %s: no key record at %s", sel,
 				       name);
@@ -311,7 +324,7 @@ dkim_check(struct run *run)
 		}
 		if (n > 1)
 			result_problem(run->r, STATE_WARNING,
-				       "DKIM %s: %zu records, verifiers may "
+				       "DKIM %s: %ld records, verifiers may "
 				       "take any",
 				       sel, n);
 		if (dkim_key_parse(&k, txt->text, txt->len, err, sizeof(err)) ==
@@ -358,7 +371,6 @@ dmarc_external(struct run *run, const char *tag, const struct dmarc_uri *u,
 {
 	for (size_t i = 0; i < n; i++) {
 		char name[NAME_MAX_LEN];
-		const struct dns_query *q;
 		const struct dns_txt *txt;
 
 		if (!u[i].mailto) {
@@ -371,10 +383,8 @@ dmarc_external(struct run *run, const char *tag, const struct dmarc_uri *u,
 			continue;
 		snprintf(name, sizeof(name), "%s._report._dmarc.%s",
 			 run->conf->domain, u[i].domain);
-		q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-		if (txt_failed(run, q, "DMARC report authorisation"))
-			continue;
-		if (records(q, dmarc_is_record, &txt) == 0)
+		if (find_records(run, name, dmarc_is_record,
+				 "DMARC report authorisation", &txt) == 0)
 			result_problem(run->r, STATE_WARNING,
 				       "DMARC %s %s: %s does not authorise "
 				       "reports for %s (no v=DMARC1 at %s)",
@@ -415,23 +425,21 @@ static void
 dmarc_check(struct run *run)
 {
 	char name[NAME_MAX_LEN], err[160];
-	const struct dns_query *q;
 	const struct dns_txt *txt;
 	struct dmarc_record d;
-	size_t n;
+	long n;
 
 	name_of(name, "_dmarc.", run->conf->domain);
-	q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-	if (txt_failed(run, q, "DMARC"))
+	if ((n = find_records(run, name, dmarc_is_record, "DMARC", &txt)) < 0)
 		return;
-	if ((n = records(q, dmarc_is_record, &txt)) == 0) {
+	if (n == 0) {
 		result_problem(run->r, STATE_CRITICAL, "no DMARC record at %s",
 			       name);
 		return;
 	}
 	if (n > 1) {
 		result_problem(run->r, STATE_CRITICAL,
-			       "%zu DMARC records at %s (RFC 7489 6.6.3: none "
+			       "%ld DMARC records at %s (RFC 7489 6.6.3: none "
 			       "applies)",
 			       n, name);
 		return;
@@ -580,16 +588,15 @@ static void
 sts_check(struct run *run)
 {
 	char name[NAME_MAX_LEN], err[160];
-	const struct dns_query *q;
 	const struct dns_txt *txt;
 	struct mtasts_txt t;
-	size_t n;
+	long n;
 
 	name_of(name, "_mta-sts.", run->conf->domain);
-	q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-	if (txt_failed(run, q, "MTA-STS"))
+	if ((n = find_records(run, name, mtasts_is_record, "MTA-STS", &txt)) <
+	    0)
 		return;
-	if ((n = records(q, mtasts_is_record, &txt)) == 0) {
+	if (n == 0) {
 		result_line(run->r, STATE_OK, "MTA-STS: not published");
 		snprintf(run->sts, sizeof(run->sts), "no MTA-STS");
 		return;
@@ -597,7 +604,7 @@ sts_check(struct run *run)
 	run->mta_sts = true;
 	if (n > 1) {
 		result_problem(run->r, STATE_CRITICAL,
-			       "%zu MTA-STS records at %s (RFC 8461 3.1: none "
+			       "%ld MTA-STS records at %s (RFC 8461 3.1: none "
 			       "applies)",
 			       n, name);
 		return;
@@ -617,16 +624,15 @@ static void
 tlsrpt_check(struct run *run)
 {
 	char name[NAME_MAX_LEN], err[160];
-	const struct dns_query *q;
 	const struct dns_txt *txt;
 	struct tlsrpt_record t;
-	size_t n;
+	long n;
 
 	name_of(name, "_smtp._tls.", run->conf->domain);
-	q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-	if (txt_failed(run, q, "TLS-RPT"))
+	if ((n = find_records(run, name, tlsrpt_is_record, "TLS-RPT", &txt)) <
+	    0)
 		return;
-	if ((n = records(q, tlsrpt_is_record, &txt)) == 0) {
+	if (n == 0) {
 		if (run->mta_sts)
 			result_problem(run->r, STATE_WARNING,
 				       "no TLS-RPT record at %s while MTA-STS "
@@ -639,7 +645,7 @@ tlsrpt_check(struct run *run)
 	}
 	if (n > 1) {
 		result_problem(run->r, STATE_WARNING,
-			       "%zu TLS-RPT records at %s (RFC 8460 3: none "
+			       "%ld TLS-RPT records at %s (RFC 8460 3: none "
 			       "applies)",
 			       n, name);
 		return;
@@ -688,17 +694,9 @@ step_policy_run(const struct step_policy_conf *conf, const struct run_ctx *ctx,
 {
 	struct run run = {
 	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
-	const char *server[1] = {conf->server};
-	char err[256];
 
-	run.dns = dns_open(server, conf->server ? 1 : 0, &ctx->deadline, err,
-			   sizeof(err));
-	if (run.dns == NULL || (run.memo = dns_memo_open(run.dns, 0)) == NULL) {
-		result_fail(r, STATE_UNKNOWN, "%s",
-			    run.dns ? "out of memory" : err);
-		dns_close(run.dns);
+	if ((run.memo = site_memo_open(conf->server, ctx, r, &run.dns)) == NULL)
 		return;
-	}
 	ask_all(&run);
 	site_addrs_collect(&run.addrs, conf->address, conf->naddress,
 			   conf->smarthost, conf->nsmarthost, run.memo, ctx, r);
@@ -715,6 +713,5 @@ step_policy_run(const struct step_policy_conf *conf, const struct run_ctx *ctx,
 	result_perf(r, "dns_queries", (double)dns_memo_sent(run.memo), "", NULL,
 		    NULL, 0, NAN);
 	summarise(&run);
-	dns_memo_close(run.memo);
-	dns_close(run.dns);
+	site_memo_close(run.memo, run.dns);
 }
