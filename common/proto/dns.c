@@ -347,6 +347,8 @@ dns_type_name(enum dns_type type)
 		return "PTR";
 	case DNS_T_TXT:
 		return "TXT";
+	case DNS_T_TLSA:
+		return "TLSA";
 	}
 	return "?";
 }

@@ -29,6 +29,7 @@ enum dns_type {
 	DNS_T_MX = 15,
 	DNS_T_TXT = 16,
 	DNS_T_AAAA = 28,
+	DNS_T_TLSA = 52, /* counted only: whether a name has any */
 };
 
 enum dns_status {
@@ -77,6 +78,7 @@ struct dns_query {
 	char error[96];	     /* what went wrong, for BADREPLY and FAILED */
 	struct dns_txt *txt; /* DNS_T_TXT: the records, in answer order */
 	size_t ntxt;
+	size_t counted; /* DNS_T_TLSA: records of the type, not kept */
 
 	/* Private to dns.c. */
 	struct dns *dns;

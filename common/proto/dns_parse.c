@@ -279,6 +279,51 @@ nomem:
 	return -1;
 }
 
+/* Past a name in wire form: labels up to the root, or a pointer. */
+static int
+skip_name(struct cursor *c)
+{
+	uint8_t len;
+
+	for (;;) {
+		if (cursor_u8(c, &len) == -1)
+			return -1;
+		if (len == 0)
+			return 0;
+		if ((len & 0xc0) == 0xc0)
+			return cursor_skip(c, 1);
+		if ((len & 0xc0) != 0 || cursor_skip(c, len) == -1)
+			return -1;
+	}
+}
+
+/*
+ * A type we only count (TLSA: whether a name publishes any): the answer
+ * records of the type asked, walked by cursor after the question.
+ */
+static int
+parse_count(struct dns_query *q, struct cursor *c, uint16_t qdcount,
+	    uint16_t ancount)
+{
+	size_t n = 0;
+
+	for (uint16_t i = 0; i < qdcount; i++)
+		if (skip_name(c) == -1 || cursor_skip(c, 4) == -1)
+			return bad_reply(q, "question cut short");
+	for (uint16_t i = 0; i < ancount; i++) {
+		uint16_t type, rdlen;
+
+		if (skip_name(c) == -1 || cursor_u16(c, &type) == -1 ||
+		    cursor_skip(c, 6) == -1 || cursor_u16(c, &rdlen) == -1 ||
+		    cursor_skip(c, rdlen) == -1)
+			return bad_reply(q, "answer record cut short");
+		n += type == (uint16_t)q->type;
+	}
+	q->counted = n;
+	q->status = n > 0 ? DNS_ANSWER : DNS_NODATA;
+	return 0;
+}
+
 int
 dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 {
@@ -327,6 +372,8 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 		return parse_ptr(q, abuf, (int)alen);
 	case DNS_T_TXT:
 		return parse_txt(q, abuf, (int)alen);
+	case DNS_T_TLSA:
+		return parse_count(q, &c, qdcount, ancount);
 	}
 	return bad_reply(q, "unexpected query type");
 }

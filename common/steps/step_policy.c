@@ -454,6 +454,23 @@ dmarc_check(struct run *run)
 	dmarc_judge(run, &d);
 }
 
+/* The MX hosts (the domain itself without MX) into hosts; how many. */
+static size_t
+mx_hosts(struct run *run, const char **hosts, size_t max)
+{
+	const struct dns_query *mx =
+	    dns_memo_ask(run->memo, run->conf->domain, DNS_T_MX);
+	size_t n = 0;
+
+	if (mx->status == DNS_NODATA || mx->status == DNS_NXDOMAIN)
+		hosts[n++] = run->conf->domain;
+	for (size_t i = 0; mx->status == DNS_ANSWER && i < mx->nrr && n < max;
+	     i++)
+		if (mx->rr[i].text[0] != '\0' && strcmp(mx->rr[i].text, "."))
+			hosts[n++] = mx->rr[i].text;
+	return n;
+}
+
 /* MTA-STS. */
 
 /* mta-sts.DOMAIN's addresses, from our DNS server. */
@@ -492,18 +509,16 @@ sts_match_mx(struct run *run, const struct mtasts_policy *p)
 	const struct dns_query *mx =
 	    dns_memo_ask(run->memo, run->conf->domain, DNS_T_MX);
 	const char *hosts[DNS_RR_MAX];
-	size_t n = 0, matched = 0;
+	size_t n, matched = 0;
 
-	if (mx->status == DNS_NODATA || mx->status == DNS_NXDOMAIN)
-		hosts[n++] = run->conf->domain; /* implicit MX */
-	else if (mx->status != DNS_ANSWER) {
+	if (mx->status != DNS_ANSWER && mx->status != DNS_NODATA &&
+	    mx->status != DNS_NXDOMAIN) {
 		result_problem(run->r, STATE_WARNING,
 			       "MTA-STS: the MX hosts are unknown (MX %s)",
 			       dns_status_name(mx->status));
 		return;
 	}
-	for (size_t i = 0; mx->status == DNS_ANSWER && i < mx->nrr; i++)
-		hosts[n++] = mx->rr[i].text;
+	n = mx_hosts(run, hosts, DNS_RR_MAX);
 	for (size_t i = 0; i < n; i++)
 		matched += mtasts_policy_match(p, hosts[i]) != NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -620,6 +635,27 @@ sts_check(struct run *run)
 
 /* TLS-RPT. */
 
+/* DANE for SMTP (RFC 7672): an MX host with TLSA at _25._tcp.HOST. */
+static const char *
+dane_host(struct run *run)
+{
+	const char *hosts[DNS_RR_MAX];
+	size_t n = mx_hosts(run, hosts, DNS_RR_MAX);
+	char name[NAME_MAX_LEN];
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "_25._tcp.%s", hosts[i]);
+		dns_memo_prefetch(run->memo, name, DNS_T_TLSA);
+	}
+	for (size_t i = 0; i < n; i++) {
+		snprintf(name, sizeof(name), "_25._tcp.%s", hosts[i]);
+		if (dns_memo_ask(run->memo, name, DNS_T_TLSA)->status ==
+		    DNS_ANSWER)
+			return hosts[i];
+	}
+	return NULL;
+}
+
 static void
 tlsrpt_check(struct run *run)
 {
@@ -633,11 +669,15 @@ tlsrpt_check(struct run *run)
 	    0)
 		return;
 	if (n == 0) {
-		if (run->mta_sts)
+		const char *dane = run->mta_sts ? NULL : dane_host(run);
+
+		if (run->mta_sts || dane != NULL)
 			result_problem(run->r, STATE_WARNING,
-				       "no TLS-RPT record at %s while MTA-STS "
-				       "is published",
-				       name);
+				       "no TLS-RPT record at %s while %s%s is "
+				       "published",
+				       name,
+				       dane ? "DANE TLSA for " : "MTA-STS",
+				       dane ? dane : "");
 		else
 			result_line(run->r, STATE_OK, "TLS-RPT: not published");
 		snprintf(run->tlsrpt, sizeof(run->tlsrpt), "no TLS-RPT");
