@@ -167,13 +167,6 @@ spf_record(struct run *run)
 	return true;
 }
 
-static const char *
-spf_sender(const struct run *run, char *buf, size_t size)
-{
-	snprintf(buf, size, "postmaster@%s", run->conf->domain);
-	return buf;
-}
-
 /*
  * One address: it must pass.  Every address gets the line "SPF RESULT
  * for ADDR (ROLE): WHY", a problem unless it passed.
@@ -215,43 +208,62 @@ spf_flags(struct run *run, const struct spf_eval *e)
 			       e->lookups);
 }
 
+/* What the evaluations of all addresses add up to. */
+struct spf_totals {
+	unsigned lookups; /* the most one address took */
+	unsigned voids;
+	size_t pass;
+	bool flagged; /* the records' flags are said once */
+};
+
+/* check_host() for addr, postmaster@DOMAIN the sender (RFC 7208 2.4). */
+static void
+spf_once(struct run *run, const char *addr, struct spf_eval *e,
+	 struct spf_totals *t)
+{
+	char sender[NAME_MAX_LEN + 16];
+
+	snprintf(sender, sizeof(sender), "postmaster@%s", run->conf->domain);
+	e->addr = addr;
+	e->sender = sender;
+	e->helo = NULL;
+	spf_check_host(e, run->conf->domain);
+	e->sender = NULL;
+	t->pass += e->result == SPF_PASS;
+	t->lookups = e->lookups > t->lookups ? e->lookups : t->lookups;
+	t->voids = e->voids > t->voids ? e->voids : t->voids;
+	if (!t->flagged &&
+	    (e->plus_all[0] || e->ptr || e->lookups >= SPF_WARN_LOOKUPS)) {
+		spf_flags(run, e);
+		t->flagged = true;
+	}
+}
+
 static void
 spf_check(struct run *run)
 {
 	struct spf_eval e = {.memo = run->memo};
-	unsigned lookups = 0, voids = 0;
-	size_t pass = 0;
-	char sender[NAME_MAX_LEN + 16];
-	bool flagged = false;
+	struct spf_totals t = {0};
 
 	if (!spf_record(run)) {
 		snprintf(run->spf, sizeof(run->spf), "SPF unusable");
 		return;
 	}
-	for (size_t i = 0; i < run->addrs.n || (i == 0 && !run->addrs.n); i++) {
-		/* With no address given, one evaluation finds the limits. */
-		e.addr = run->addrs.n ? run->addrs.a[i].addr : "0.0.0.0";
-		e.sender = spf_sender(run, sender, sizeof(sender));
-		e.helo = NULL;
-		spf_check_host(&e, run->conf->domain);
-		if (run->addrs.n > 0)
-			spf_judge(run, &run->addrs.a[i], &e);
-		else if (e.result == SPF_PERMERROR || e.result == SPF_TEMPERROR)
+	for (size_t i = 0; i < run->addrs.n; i++) {
+		spf_once(run, run->addrs.a[i].addr, &e, &t);
+		spf_judge(run, &run->addrs.a[i], &e);
+	}
+	if (run->addrs.n == 0) {
+		/* No address given: one evaluation finds the limits. */
+		spf_once(run, "0.0.0.0", &e, &t);
+		if (e.result == SPF_PERMERROR || e.result == SPF_TEMPERROR)
 			result_problem(run->r, STATE_CRITICAL, "SPF %s: %s",
 				       spf_result_name(e.result), e.why);
-		pass += e.result == SPF_PASS;
-		lookups = e.lookups > lookups ? e.lookups : lookups;
-		voids = e.voids > voids ? e.voids : voids;
-		if (!flagged &&
-		    (e.plus_all[0] || e.ptr || e.lookups >= SPF_WARN_LOOKUPS)) {
-			spf_flags(run, &e);
-			flagged = true;
-		}
 	}
-	result_perf(run->r, "spf_lookups", lookups, "", NULL, NULL, 0, 10);
-	result_perf(run->r, "spf_void", voids, "", NULL, NULL, 0, NAN);
+	result_perf(run->r, "spf_lookups", t.lookups, "", NULL, NULL, 0, 10);
+	result_perf(run->r, "spf_void", t.voids, "", NULL, NULL, 0, NAN);
 	if (run->addrs.n > 0)
-		snprintf(run->spf, sizeof(run->spf), "SPF pass %zu/%zu", pass,
+		snprintf(run->spf, sizeof(run->spf), "SPF pass %zu/%zu", t.pass,
 			 run->addrs.n);
 	else
 		snprintf(run->spf, sizeof(run->spf),
