@@ -271,8 +271,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 	*conf = fresh;
 	run->conf = conf;
 	mib_reloaded();
-	diag_log(LOG_NOTICE, "reloaded %s: %zu scheduled checks", path,
-		 conf->nchecks);
+	diag_log(LOG_NOTICE, "reloaded %s: %zu scheduled check%s", path,
+		 conf->nchecks, conf->nchecks == 1 ? "" : "s");
 }
 
 /*
@@ -389,9 +389,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	runner_sync(&run, &t, &conf);
-	diag_log(LOG_NOTICE, "%s %s started: %zu scheduled checks%s%s",
+	diag_log(LOG_NOTICE, "%s %s started: %zu scheduled check%s%s%s",
 		 AGENT_NAME, IMSCHECK_VERSION, conf.nchecks,
-		 conf.spool ? ", spool " : "", conf.spool ? conf.spool : "");
+		 conf.nchecks == 1 ? "" : "s", conf.spool ? ", spool " : "",
+		 conf.spool ? conf.spool : "");
 	while (!got_term) {
 		if (got_hup) {
 			got_hup = 0;

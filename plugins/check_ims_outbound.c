@@ -38,9 +38,7 @@ main(int argc, char **argv)
 	struct step_outbound_conf conf = {.target = {.port = 25}};
 	struct plugin p;
 
-	if (plugin_start(&p, &check_ims_outbound, &conf, argc, argv) &&
-	    plugin_valid(&p,
-			 step_outbound_validate(&conf, p.err, sizeof(p.err))))
+	if (plugin_start(&p, &check_ims_outbound, &conf, argc, argv))
 		step_outbound_run(&conf, &p.ctx, &p.result);
 	return plugin_finish(&p);
 }

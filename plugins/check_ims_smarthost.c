@@ -23,7 +23,7 @@ static const struct opt options[] = {
     {"rcpt", 'r', "ADDR", "a recipient to offer too (then RSET)",
      OPT_STRING_AT(CONF, rcpt), .check = &opt_mail_address},
     {"dns", 0, "IP[:PORT]", "an ISP DNS server: it must answer for DOMAIN",
-     OPT_LIST_AT(CONF, dns, ndns)},
+     OPT_LIST_AT(CONF, dns, ndns), .check = &opt_server},
     {"allow-name", 0, NULL,
      "accept a relay given by name (the checklist asks for its IP)",
      OPT_FLAG_AT(CONF, allow_name)},

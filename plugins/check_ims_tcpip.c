@@ -18,7 +18,7 @@ static const struct opt options[] = {
      OPT_LIST_AT(CONF, dns, ndns)},
     {"resolv-conf", 0, "FILE",
      "the resolver configuration (default " STEP_TCPIP_RESOLV_CONF ")",
-     OPT_STRING_AT(CONF, resolv_conf)},
+     OPT_STRING_AT(CONF, resolv_conf), .check = &opt_path},
     {"address", 'a', "IP",
      "the address the FQDN must resolve to, and whose PTR must be the FQDN; "
      "one (a list of one in a profile, like the site's address)",

@@ -2,6 +2,7 @@
  * addr.c - IP address text.
  */
 #include <arpa/inet.h>
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,25 +28,34 @@ addr_canon(const char *text, char *out, size_t outsize)
 	return -1;
 }
 
+/* A label: letters, digits, hyphens (not at either end) and underscores. */
+static bool
+valid_label(const char *label, size_t len)
+{
+	if (len == 0 || len > 63 || label[0] == '-' || label[len - 1] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)label[i]) && label[i] != '-' &&
+		    label[i] != '_')
+			return false;
+	return true;
+}
+
 bool
 addr_valid_name(const char *name)
 {
-	size_t len = strlen(name), label = 0;
+	size_t len = strlen(name);
+	const char *label = name, *dot;
 
+	if (len > 0 && name[len - 1] == '.')
+		len--; /* the root's dot of a fully qualified name */
 	if (len == 0 || len > 253)
 		return false;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)name[i];
-
-		if (c == '.') {
-			if (label == 0 && i + 1 != len)
-				return false;
-			label = 0;
-		} else if (c <= ' ' || c >= 0x7f || ++label > 63) {
+	for (; (dot = memchr(label, '.', len - (size_t)(label - name))) != NULL;
+	     label = dot + 1)
+		if (!valid_label(label, (size_t)(dot - label)))
 			return false;
-		}
-	}
-	return true;
+	return valid_label(label, len - (size_t)(label - name));
 }
 
 bool

@@ -20,7 +20,12 @@
  */
 int addr_canon(const char *text, char *out, size_t outsize);
 
-/* A host or domain name as a user would type it: labels of 1..63 bytes. */
+/*
+ * A host or domain name as a user would type it: labels of 1 to 63
+ * letters, digits, hyphens (not first or last) and underscores (common in
+ * the wild, though RFC 1123 has none), 253 bytes at most, an optional
+ * final dot; not the root alone.
+ */
 bool addr_valid_name(const char *name);
 
 /* Whether two DNS names are the same: without case, without a final dot. */

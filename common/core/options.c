@@ -12,6 +12,7 @@
 
 #include "core/addr.h"
 #include "core/diag.h"
+#include "core/file.h"
 #include "core/range.h"
 
 /* getopt's value for a long option without a letter: past every char. */
@@ -61,17 +62,35 @@ valid_server(const char *t)
 	return addr_server(t, server, sizeof(server)) == 0;
 }
 
-/* What MAIL FROM and RCPT TO can carry: no spaces, brackets or controls. */
+/*
+ * LOCAL@DOMAIN as MAIL FROM and RCPT TO carry it: a local part of
+ * printable characters but space and brackets, a domain name or an
+ * [address] literal.
+ */
 static bool
 valid_mail_address(const char *t)
 {
-	if (strlen(t) > 254)
+	const char *at = strrchr(t, '@');
+
+	if (at == NULL || at == t || strlen(t) > 254)
 		return false;
-	for (const char *c = t; *c != '\0'; c++)
+	for (const char *c = t; c < at; c++)
 		if ((unsigned char)*c <= ' ' || *c == '<' || *c == '>' ||
-		    *c == 0x7f)
+		    (unsigned char)*c >= 0x7f)
 			return false;
-	return true;
+	return addr_valid_name(at + 1) || valid_ehlo(at + 1);
+}
+
+static bool
+valid_path(const char *t)
+{
+	return t[0] != '\0';
+}
+
+static bool
+valid_regular_file(const char *t)
+{
+	return file_is_regular(t);
 }
 
 const struct opt_check opt_domain = {valid_domain, "a domain name"};
@@ -82,7 +101,10 @@ const struct opt_check opt_ehlo = {valid_ehlo, "a host name or [address]"};
 const struct opt_check opt_ip = {valid_ip, "an IP address"};
 const struct opt_check opt_server = {valid_server, "IP[:PORT]"};
 const struct opt_check opt_mail_address = {valid_mail_address,
-					   "a mail address"};
+					   "a mail address (LOCAL@DOMAIN)"};
+const struct opt_check opt_path = {valid_path, "a path"};
+const struct opt_check opt_regular_file = {valid_regular_file,
+					   "a regular file"};
 
 /* Building the set. */
 

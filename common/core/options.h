@@ -141,6 +141,8 @@ extern const struct opt_check opt_ehlo;		/* a host name or [address] */
 extern const struct opt_check opt_ip;		/* an IP address */
 extern const struct opt_check opt_server;	/* IP[:PORT] of a DNS server */
 extern const struct opt_check opt_mail_address; /* for MAIL FROM, RCPT TO */
+extern const struct opt_check opt_path;		/* not empty */
+extern const struct opt_check opt_regular_file; /* exists, a regular file */
 
 /* One option of a flattened table, with where its value goes. */
 struct opt_slot {

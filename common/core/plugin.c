@@ -73,9 +73,9 @@ static const struct opt standard_opts[] = {
     {"config", 'C', "FILE",
      "site profile: its values are the defaults of these options",
      OPT_STRING_AT(struct plugin, ctx.profile),
-     .flags = OPT_CLI_ONLY | OPT_SYNOPSIS},
+     .flags = OPT_CLI_ONLY | OPT_SYNOPSIS, .check = &opt_path},
     {"spool", 0, "DIR", "publish the result in DIR for imscheck-agent",
-     OPT_STRING_AT(struct plugin, spool)},
+     OPT_STRING_AT(struct plugin, spool), .check = &opt_path},
     {"id", 0, "NAME",
      "the result's name in the spool (default: the plugin's name, and "
      "@PROFILE with -C)",

@@ -17,6 +17,7 @@
 #include "proto/resolvconf.h"
 
 #include "core/diag.h"
+#include "core/file.h"
 
 /* glibc's caps on option values (RES_MAXNDOTS, RES_MAXRETRANS, ...). */
 #define NDOTS_MAX    15
@@ -380,42 +381,22 @@ int
 resolvconf_read(struct resolvconf *rc, const char *path, char *err,
 		size_t errlen)
 {
-	char *data;
-	size_t len = 0;
-	ssize_t n = 0;
-	int fd;
+	struct file_text f;
+	char why[512];
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return errorf(err, errlen, "cannot read %s: %s", path,
-			      strerror(errno));
-	if ((data = malloc(RESOLVCONF_READ_MAX + 1)) == NULL) {
-		close(fd);
-		return errorf(err, errlen, "out of memory");
-	}
-	while (len <= RESOLVCONF_READ_MAX &&
-	       ((n = read(fd, data + len, RESOLVCONF_READ_MAX + 1 - len)) > 0 ||
-		(n == -1 && errno == EINTR)))
-		len += n > 0 ? (size_t)n : 0;
-	if (n == -1) {
-		errorf(err, errlen, "cannot read %s: %s", path,
-		       strerror(errno));
-		free(data);
-		close(fd);
-		return -1;
-	}
-	close(fd);
-	if (len > RESOLVCONF_READ_MAX) {
+	if (file_read(path, RESOLVCONF_READ_MAX, &f, why, sizeof(why)) == -1)
+		return errorf(err, errlen, "cannot read %s", why);
+	if (f.cut) {
 		/* Parse whole lines only. */
-		len = RESOLVCONF_READ_MAX;
-		while (len > 0 && data[len - 1] != '\n')
-			len--;
-		resolvconf_parse(rc, data, len);
+		while (f.len > 0 && f.data[f.len - 1] != '\n')
+			f.len--;
+		resolvconf_parse(rc, f.data, f.len);
 		problem(rc, rc->lines + 1,
 			"file longer than %d bytes: the rest is not read",
 			RESOLVCONF_READ_MAX);
 	} else {
-		resolvconf_parse(rc, data, len);
+		resolvconf_parse(rc, f.data, f.len);
 	}
-	free(data);
+	free(f.data);
 	return 0;
 }

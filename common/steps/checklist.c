@@ -221,7 +221,9 @@ checklist_run(const struct checklist_conf *conf, const struct run_ctx *ctx,
 		child_free(&runs[i].child);
 	}
 	if (failing > 0)
-		result_subject(r, "%zu of %zu steps failing", failing, n);
+		result_subject(r, "%zu of %zu step%s failing", failing, n,
+			       n == 1 ? "" : "s");
 	else
-		result_summary(r, "all %zu steps OK", n);
+		result_summary(r, n == 1 ? "%zu step OK" : "all %zu steps OK",
+			       n);
 }

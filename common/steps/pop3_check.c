@@ -11,6 +11,8 @@
 
 #include "steps/pop3_check.h"
 
+#include "core/password.h"
+
 static enum state
 failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 {
@@ -20,44 +22,7 @@ failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 int
 pop3_check_password(struct pop3_target *t, struct result *r)
 {
-	const char *env = getenv("IMSCHECK_PASSWORD");
-	struct stat st;
-	ssize_t n;
-	int fd;
-
-	if (t->password_file == NULL) {
-		if (env == NULL) {
-			result_problem(r, STATE_UNKNOWN,
-				       "no password: give --password-file or "
-				       "set IMSCHECK_PASSWORD");
-			return -1;
-		}
-		snprintf(t->password, sizeof(t->password), "%s", env);
-		return 0;
-	}
-	if ((fd = open(t->password_file, O_RDONLY | O_CLOEXEC)) == -1 ||
-	    fstat(fd, &st) == -1) {
-		result_problem(r, STATE_UNKNOWN, "password file %s: %s",
-			       t->password_file, strerror(errno));
-		if (fd != -1)
-			close(fd);
-		return -1;
-	}
-	n = read(fd, t->password, sizeof(t->password) - 1);
-	close(fd);
-	if (n < 0) {
-		result_problem(r, STATE_UNKNOWN, "password file %s: %s",
-			       t->password_file, strerror(errno));
-		return -1;
-	}
-	t->password[n] = '\0';
-	t->password[strcspn(t->password, "\r\n")] = '\0'; /* the first line */
-	if (st.st_mode & (S_IRWXG | S_IRWXO))
-		result_problem(r, STATE_WARNING,
-			       "password file %s may be read by others "
-			       "(mode %03o)",
-			       t->password_file, (unsigned)(st.st_mode & 0777));
-	return 0;
+	return password_load(t->password_file, t->password, r);
 }
 
 static const char *
@@ -166,7 +131,7 @@ const struct opt pop3_mailbox_opts[] = {
      OPT_STRING_AT(struct pop3_target, user)},
     {"password-file", 0, "FILE",
      "the password's file (or set IMSCHECK_PASSWORD)",
-     OPT_STRING_AT(struct pop3_target, password_file)},
+     OPT_STRING_AT(struct pop3_target, password_file), .check = &opt_path},
     TLS_CHECK_AT(struct pop3_target, cert),
     OPT_END,
 };

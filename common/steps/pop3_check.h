@@ -8,14 +8,13 @@
 #define IMSCHECK_POP3_CHECK_H
 
 #include "core/options.h"
+#include "core/password.h"
 #include "core/result.h"
 #include "core/run.h"
 
 #include "proto/pop3.h"
 
 #include "steps/tls_check.h"
-
-#define POP3_PASSWORD_MAX 256
 
 struct pop3_target {
 	const char *host;
@@ -26,7 +25,7 @@ struct pop3_target {
 	struct tls_check cert;
 	const char *user;
 	const char *password_file;
-	char password[POP3_PASSWORD_MAX]; /* from pop3_check_password() */
+	char password[PASSWORD_MAX]; /* from pop3_check_password() */
 };
 
 /*

@@ -235,16 +235,3 @@ step_outbound_run(const struct step_outbound_conf *conf,
 	smtp_check_perf(&ss, ctx, r);
 	smtp_check_close(&ss, ctx, r);
 }
-
-int
-step_outbound_validate(struct step_outbound_conf *conf, char *err,
-		       size_t errlen)
-{
-	const char *at = strrchr(conf->rcpt, '@');
-
-	if (at == NULL || !addr_valid_name(at + 1))
-		return errorf(err, errlen,
-			      "--rcpt: '%.100s' is not user@domain",
-			      conf->rcpt);
-	return 0;
-}

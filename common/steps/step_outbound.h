@@ -15,8 +15,6 @@ struct step_outbound_conf {
 	bool relay_test;
 };
 
-int step_outbound_validate(struct step_outbound_conf *conf, char *err,
-			   size_t errlen);
 void step_outbound_run(const struct step_outbound_conf *conf,
 		       const struct run_ctx *ctx, struct result *r);
 

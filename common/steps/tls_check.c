@@ -1,6 +1,7 @@
 /*
  * tls_check.c - judging the certificate of a TLS session.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -8,30 +9,43 @@
 
 #include "core/diag.h"
 
+#define DAYS_MAX 36500 /* a hundred years: more is a typing error */
+
+/* One number of days, all of text up to end_at ('\0' or ','); or -1. */
+static int
+parse_one_day_count(const char *text, char end_at, double *v, const char **end)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtod(text, &e);
+	*end = e;
+	return e != text && (*e == end_at || *e == '\0') && errno == 0 &&
+		       isfinite(*v) && *v >= 0 && *v <= DAYS_MAX
+		   ? 0
+		   : -1;
+}
+
 /* "W[,C]" days, C <= W. */
 static int
 parse_days(const struct opt *o, void *field, const char *arg, char *err,
 	   size_t errlen)
 {
 	struct opt_limits *days = field;
-	char *end;
+	const char *end;
 
-	days->warn = strtod(arg, &end);
-	if (end == arg || days->warn < 0 || (*end != '\0' && *end != ','))
-		return errorf(err, errlen, "--%s: '%s' is not DAYS[,DAYS]",
-			      o->name, arg);
+	if (parse_one_day_count(arg, ',', &days->warn, &end) == -1)
+		return errorf(err, errlen,
+			      "--%s: '%s' is not DAYS[,DAYS] (0 to %d)",
+			      o->name, arg, DAYS_MAX);
 	days->crit = NAN;
-	if (*end == ',') {
-		const char *c = end + 1;
-
-		days->crit = strtod(c, &end);
-		if (end == c || *end != '\0' || days->crit < 0 ||
-		    days->crit > days->warn)
-			return errorf(err, errlen,
-				      "--%s: '%s' is not WARN[,CRIT] with CRIT "
-				      "<= WARN",
-				      o->name, arg);
-	}
+	if (*end == ',' &&
+	    (parse_one_day_count(end + 1, '\0', &days->crit, &end) == -1 ||
+	     *end != '\0' || days->crit > days->warn))
+		return errorf(err, errlen,
+			      "--%s: '%s' is not WARN[,CRIT] with CRIT "
+			      "<= WARN",
+			      o->name, arg);
 	return 0;
 }
 
@@ -42,7 +56,7 @@ const struct opt tls_check_opts[] = {
      OPT_LIMITS_AT(struct tls_check, days, parse_days)},
     {"ca-file", 0, "FILE",
      "verify the certificate against these CAs (default: the system's)",
-     OPT_STRING_AT(struct tls_check, ca_file)},
+     OPT_STRING_AT(struct tls_check, ca_file), .check = &opt_regular_file},
     {"no-verify", 0, NULL,
      "require TLS but do not judge the certificate's chain and name",
      OPT_FLAG_AT(struct tls_check, no_verify)},

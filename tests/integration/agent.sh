@@ -215,6 +215,22 @@ if wait_for 3 'grep -q "reload refused, the profile in force is kept: .*agent.co
 else
 	fail sighup-broken-profile-kept "$(tail -n 3 "$work/agent.log")" "lastReload $(get $RELOAD)"
 fi
+# a profile that became a directory, then a FIFO: refused, within the
+# second, and the agent goes on serving (libconfig would end the process,
+# a FIFO would block it for ever)
+rm -f "$work/agent.conf"
+for kind in directory FIFO; do
+	if [ $kind = directory ]; then mkdir "$work/agent.conf"; else mkfifo "$work/agent.conf"; fi
+	lines=$(wc -l <"$work/agent.log")
+	kill -HUP "$agent_pid"
+	if wait_for 3 'tail -n +$((lines + 1)) "$work/agent.log" | grep -q "reload refused, the profile in force is kept: .*agent.conf: not a regular file (a $kind)"' &&
+		kill -0 "$agent_pid" 2>/dev/null && [ "$(get $CHECKS)" = 5 ]; then
+		pass "sighup-profile-became-a-$kind"
+	else
+		fail "sighup-profile-became-a-$kind" "$(tail -n 3 "$work/agent.log")" "imsAgentChecks $(get $CHECKS)"
+	fi
+	rm -rf "$work/agent.conf"
+done
 profile >"$work/agent.conf"
 kill -HUP "$agent_pid"
 if wait_for 3 'test "$(get $CHECKS)" = 3' && [ "$(get $RELOAD)" -gt 0 ] &&

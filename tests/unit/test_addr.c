@@ -93,10 +93,45 @@ servers(void)
 	CHECK(addr_server("", out, sizeof(out)) == -1);
 }
 
+/* Whether a name with one label of n letters is valid. */
+static bool
+label_of(size_t n)
+{
+	char name[128];
+
+	memset(name, 'a', n);
+	memcpy(name + n, ".test", 6);
+	return addr_valid_name(name);
+}
+
+static void
+names(void)
+{
+	CHECK(addr_valid_name("mail.example.com"));
+	CHECK(addr_valid_name("mail.example.com."));
+	CHECK(addr_valid_name("localhost"));
+	CHECK(addr_valid_name("host_1.corp.test")); /* seen in the wild */
+	CHECK(addr_valid_name("xn--bcher-kva.test"));
+	CHECK(!addr_valid_name(""));
+	CHECK(!addr_valid_name("."));
+	CHECK(!addr_valid_name("a..b"));
+	CHECK(!addr_valid_name(".a"));
+	CHECK(!addr_valid_name("t.test|x"));
+	CHECK(!addr_valid_name("a b.test"));
+	CHECK(!addr_valid_name("-a.test"));
+	CHECK(!addr_valid_name("a-.test"));
+	CHECK(!addr_valid_name("a:b:c"));
+	CHECK(!addr_valid_name("caf\xc3\xa9.test"));
+	CHECK(label_of(63) && !label_of(64));
+	CHECK(addr_same_name("Mail.Example.COM.", "mail.example.com"));
+	CHECK(!addr_same_name("mail.example.com", "mail.example.co"));
+}
+
 int
 main(void)
 {
 	unit_suite = "unit/addr";
+	RUN(names);
 	RUN(canonical);
 	RUN(literals);
 	RUN(private_ranges);
