@@ -150,9 +150,12 @@ failed(struct mtasts_fetch *f, const struct transfer *t, CURLcode rc,
 		return errorf(f->error, sizeof(f->error),
 			      "policy larger than %d KiB",
 			      MTASTS_POLICY_MAX / 1024);
+	/* curl words a timeout by the phase it was in: say it one way */
 	f->timed_out = rc == CURLE_OPERATION_TIMEDOUT;
-	return errorf(f->error, sizeof(f->error), "%s",
-		      curl_err[0] ? curl_err : curl_easy_strerror(rc));
+	return errorf(f->error, sizeof(f->error), "%s%s%s",
+		      f->timed_out ? "no answer before the deadline (" : "",
+		      curl_err[0] ? curl_err : curl_easy_strerror(rc),
+		      f->timed_out ? ")" : "");
 }
 
 int
