@@ -20,7 +20,7 @@ CC      ?= cc
 CFLAGS  ?= -O2 -g
 WARN     = -Wall -Wextra -Wformat=2 -Wshadow -Wmissing-prototypes \
 	   -Wstrict-prototypes -fno-common -Werror
-PKGS     = libcares libconfig openssl
+PKGS     = libcares libconfig openssl libcurl
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
 	    -DIMSCHECK_VERSION='"$(VERSION)"' -Icommon
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
@@ -30,6 +30,14 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
 LIBS     = -Wl,--as-needed \
 	   -Wl,-Bstatic $(shell pkg-config --libs libcares libconfig) \
 	   -Wl,-Bdynamic $(shell pkg-config --libs openssl) -lm
+
+# libcurl, the MTA-STS policy's HTTPS client (proto/mtasts_fetch.c), is
+# Debian's shared library and goes only into the programs that reach that
+# file: check_ims_policy, and the option-table test that links every
+# plugin's table.  The other plugins start without it and its dozen
+# dependencies (docs/BENCHMARKS.md).
+CURL_LIBS = $(shell pkg-config --libs libcurl)
+plugins/check_ims_policy tests/unit/test_options: LIBS += $(CURL_LIBS)
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \

@@ -82,6 +82,9 @@ struct opt {
 	opt_parse_fn parse;	       /* OPT_PARSE */
 	const struct opt *group;       /* OPT_GROUP */
 	const char *what;	       /* OPT_REQUIRED: "(WHAT) is required" */
+	const char *key; /* the profile key ("SECTION.NAME") that gives the
+			    default when the plugin's section lacks NAME:
+			    a value the profile already says elsewhere */
 };
 
 /* The offset of s.f, which must have type t: a compile error otherwise. */

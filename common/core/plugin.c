@@ -270,6 +270,8 @@ apply_profile(struct plugin *p)
 		snprintf(path, sizeof(path), "%s.%s", p->def->section, name);
 		if ((s = profile_get(&prof, path)) == NULL && is_site_key(name))
 			s = profile_get(&prof, name);
+		if (s == NULL && slot->o->key != NULL)
+			s = profile_get(&prof, slot->o->key);
 		if (s != NULL && apply_setting(p, &prof, slot, s) == -1)
 			goto done;
 	}

@@ -44,6 +44,23 @@ static const struct step_def entries[] = {
      "on the mail host, make host name and domain give the FQDN the DNS "
      "has for the static address, list the ISP's DNS servers in "
      "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
+    {9, "policy", "check_ims_policy", "POLICY",
+     "check the domain's published mail policy: SPF, DKIM, DMARC, MTA-STS "
+     "and TLS-RPT",
+     "publish one SPF record that passes the static IP and the "
+     "smarthost's addresses and ends -all or ~all, within 10 lookups "
+     "(dig TXT DOMAIN); a 2048-bit key per DKIM selector; a DMARC record "
+     "at _dmarc.DOMAIN with p=quarantine or reject and a rua= the report "
+     "domain authorises; with MTA-STS a policy at "
+     "https://mta-sts.DOMAIN/.well-known/mta-sts.txt that lists every MX "
+     "host, and a TLS-RPT record at _smtp._tls.DOMAIN"},
+    {10, "dnsbl", "check_ims_dnsbl", "DNSBL",
+     "check that the site's addresses are on no DNS blocklist",
+     "ask each listing blocklist to delist the address (its TXT reason "
+     "names the way), find why it was listed (an open relay, a "
+     "compromised account, a shared address) first; a list that refuses "
+     "the queries (127.255.255.254) wants a resolver of the site's own, "
+     "not a public one"},
 };
 
 #define NENTRIES (sizeof(entries) / sizeof(entries[0]))

@@ -230,6 +230,7 @@ dns_query_free(struct dns_query *q)
 	free(q->rr);
 	q->rr = NULL;
 	q->nrr = 0;
+	dns_txt_free(q);
 }
 
 static void
@@ -344,6 +345,10 @@ dns_type_name(enum dns_type type)
 		return "MX";
 	case DNS_T_PTR:
 		return "PTR";
+	case DNS_T_TXT:
+		return "TXT";
+	case DNS_T_TLSA:
+		return "TLSA";
 	}
 	return "?";
 }

@@ -27,7 +27,9 @@ enum dns_type {
 	DNS_T_A = 1,
 	DNS_T_PTR = 12,
 	DNS_T_MX = 15,
+	DNS_T_TXT = 16,
 	DNS_T_AAAA = 28,
+	DNS_T_TLSA = 52, /* counted only: whether a name has any */
 };
 
 enum dns_status {
@@ -41,6 +43,15 @@ enum dns_status {
 	DNS_TIMEOUT,  /* no answer: every try timed out, or the deadline */
 	DNS_BADREPLY, /* FORMERR, another rcode, or an unparsable answer */
 	DNS_FAILED,   /* could not ask at all */
+};
+
+/*
+ * One TXT record: its character-strings joined (RFC 7208 3.3), as bytes
+ * (a record may hold a NUL), NUL-terminated for convenience.
+ */
+struct dns_txt {
+	char *text;
+	size_t len;
 };
 
 /* One record: an MX (pref, host), an address, or a PTR name. */
@@ -62,9 +73,12 @@ struct dns_query {
 	char cname[DNS_NAME_MAX + 1]; /* the owner after CNAMEs, "" if none */
 	struct dns_rr *rr; /* sorted: MX by preference, others by text */
 	size_t nrr;
-	size_t dropped; /* records beyond DNS_RR_MAX */
-	double seconds; /* from submit to answer */
-	char error[96]; /* what went wrong, for BADREPLY and FAILED */
+	size_t dropped;	     /* records beyond DNS_RR_MAX */
+	double seconds;	     /* from submit to answer */
+	char error[96];	     /* what went wrong, for BADREPLY and FAILED */
+	struct dns_txt *txt; /* DNS_T_TXT: the records, in answer order */
+	size_t ntxt;
+	size_t counted; /* DNS_T_TLSA: records of the type, not kept */
 
 	/* Private to dns.c. */
 	struct dns *dns;
@@ -108,8 +122,41 @@ int dns_host_addrs(const char *host, int family,
 		   const struct deadline *deadline, char addrs[][ADDR_TEXT_MAX],
 		   size_t max, char *err, size_t errlen);
 
+/*
+ * A memo of answers for evaluators that ask many questions one after the
+ * other, each depending on the last (SPF: a record, its includes, their
+ * MX hosts), and ask the same ones again for several addresses.  Each
+ * name and type is asked once, on one channel of an open struct dns, and
+ * waited for under its deadline; dns_memo_prefetch() asks ahead so that
+ * independent questions travel in parallel.  A memo opened on no struct
+ * dns answers only what was put in it with dns_memo_put() (unit tests),
+ * and NXDOMAIN for anything else.
+ */
+struct dns_memo;
+
+struct dns_memo *dns_memo_open(struct dns *dns, size_t channel);
+void dns_memo_close(struct dns_memo *m);
+/* The answer to NAME TYPE (never NULL; its status says what came back). */
+const struct dns_query *dns_memo_ask(struct dns_memo *m, const char *name,
+				     enum dns_type type);
+/* Send the question now, to be read by a later dns_memo_ask(). */
+void dns_memo_prefetch(struct dns_memo *m, const char *name,
+		       enum dns_type type);
+/*
+ * Put an answer: status, and n records (TXT texts, addresses, PTR
+ * names, or MX as "PREF HOST"); len gives each TXT text's length (a TXT
+ * record may hold a NUL), NULL their strlen.  0, or -1 when out of memory.
+ */
+int dns_memo_put(struct dns_memo *m, const char *name, enum dns_type type,
+		 enum dns_status status, const char *const *rr,
+		 const size_t *len, size_t n);
+/* Questions sent to the server so far. */
+size_t dns_memo_sent(const struct dns_memo *m);
+
 /* dns_parse.c: every use of c-ares's parsers lives there. */
 int dns_parse_answer(struct dns_query *q, const unsigned char *abuf,
 		     size_t alen);
+/* Release a query's TXT records. */
+void dns_txt_free(struct dns_query *q);
 
 #endif

@@ -236,6 +236,116 @@ parse_ptr(struct dns_query *q, const unsigned char *abuf, int alen)
 	return 0;
 }
 
+void
+dns_txt_free(struct dns_query *q)
+{
+	for (size_t i = 0; i < q->ntxt; i++)
+		free(q->txt[i].text);
+	free(q->txt);
+	q->txt = NULL;
+	q->ntxt = 0;
+}
+
+/* Append one character-string to the last record, or start a record. */
+static int
+txt_chunk(struct dns_query *q, const struct ares_txt_ext *t)
+{
+	struct dns_txt *rec;
+	char *text;
+
+	if (t->record_start || q->ntxt == 0) {
+		if (q->ntxt == DNS_RR_MAX) {
+			q->dropped++;
+			return 1; /* this record's further chunks go too */
+		}
+		q->txt[q->ntxt++] = (struct dns_txt){NULL, 0};
+	}
+	rec = &q->txt[q->ntxt - 1];
+	if ((text = realloc(rec->text, rec->len + t->length + 1)) == NULL)
+		return -1;
+	memcpy(text + rec->len, t->txt, t->length);
+	rec->len += t->length;
+	text[rec->len] = '\0';
+	rec->text = text;
+	return 0;
+}
+
+static int
+parse_txt(struct dns_query *q, const unsigned char *abuf, int alen)
+{
+	struct ares_txt_ext *txt = NULL, *t;
+	int rc, skip = 0;
+
+	if ((rc = ares_parse_txt_reply_ext(abuf, alen, &txt)) != ARES_SUCCESS)
+		return parse_failed(q, rc);
+	dns_txt_free(q);
+	if ((q->txt = calloc(DNS_RR_MAX, sizeof(*q->txt))) == NULL)
+		goto nomem;
+	for (t = txt; t != NULL; t = t->next) {
+		if (t->record_start)
+			skip = 0;
+		if (skip)
+			continue;
+		if ((rc = txt_chunk(q, t)) == -1)
+			goto nomem;
+		skip = rc;
+	}
+	ares_free_data(txt);
+	q->status = q->ntxt > 0 ? DNS_ANSWER : DNS_NODATA;
+	return 0;
+nomem:
+	ares_free_data(txt);
+	dns_txt_free(q);
+	q->status = DNS_FAILED;
+	snprintf(q->error, sizeof(q->error), "out of memory");
+	return -1;
+}
+
+/* Past a name in wire form: labels up to the root, or a pointer. */
+static int
+skip_name(struct cursor *c)
+{
+	uint8_t len;
+
+	for (;;) {
+		if (cursor_u8(c, &len) == -1)
+			return -1;
+		if (len == 0)
+			return 0;
+		if ((len & 0xc0) == 0xc0)
+			return cursor_skip(c, 1);
+		if ((len & 0xc0) != 0 || cursor_skip(c, len) == -1)
+			return -1;
+	}
+}
+
+/*
+ * A type we only count (TLSA: whether a name publishes any): the answer
+ * records of the type asked, walked by cursor after the question.
+ */
+static int
+parse_count(struct dns_query *q, struct cursor *c, uint16_t qdcount,
+	    uint16_t ancount)
+{
+	size_t n = 0;
+
+	for (uint16_t i = 0; i < qdcount; i++)
+		if (skip_name(c) == -1 || cursor_skip(c, 4) == -1)
+			return bad_reply(q, "question cut short");
+	for (uint16_t i = 0; i < ancount; i++) {
+		uint16_t type, rdlen;
+
+		if (skip_name(c) == -1 || cursor_u16(c, &type) == -1 ||
+		    cursor_skip(c, 6) == -1 || cursor_u16(c, &rdlen) == -1 ||
+		    cursor_skip(c, rdlen) == -1)
+			return bad_reply(q, "answer record cut short");
+		n += type == (uint16_t)q->type;
+	}
+	q->counted = n;
+	q->status = n > 0 ? DNS_ANSWER : DNS_NODATA;
+	return 0;
+}
+
 int
 dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 {
@@ -282,6 +392,10 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 		return parse_addr(q, abuf, (int)alen);
 	case DNS_T_PTR:
 		return parse_ptr(q, abuf, (int)alen);
+	case DNS_T_TXT:
+		return parse_txt(q, abuf, (int)alen);
+	case DNS_T_TLSA:
+		return parse_count(q, &c, qdcount, ancount);
 	}
 	return bad_reply(q, "unexpected query type");
 }

@@ -67,6 +67,7 @@ ok_resolv=$top/tests/integration/tcpip/ok.conf
 host mail.lab.test "$LAB_SMTP_HOST"
 host pop.lab.test "$LAB_POP3_HOST"
 host relay.lab.test "$LAB_SMTP_OPENRELAY_HOST"
+host mx1.good.policy.test 192.0.2.25
 
 service mail.lab.test "IMS 1 DNS" 0 \
 	"check_ims_dns!ok.lab.test!-a 192.0.2.25 -s $LAB_DNS1 -s $LAB_DNS2" -- \
@@ -116,6 +117,20 @@ service mail.lab.test "IMS 6 TCP/IP" 0 \
 service mail.lab.test "IMS 6 TCP/IP wrong name" 2 \
 	"check_ims_tcpip!-n smtp -D ok.lab.test --resolv-conf $ok_resolv" -- \
 	check_ims_tcpip -n smtp -D ok.lab.test --resolv-conf "$ok_resolv"
+service mx1.good.policy.test "IMS 9 policy" 0 \
+	"check_ims_policy!good.policy.test!smarthost.policy.test!-s $LAB_POLICY_DNS --ca-file $LAB_POLICY_CA --dkim-selector s2048" -- \
+	check_ims_policy -D good.policy.test -a 192.0.2.25 \
+	--smarthost smarthost.policy.test -s "$LAB_POLICY_DNS" \
+	--ca-file "$LAB_POLICY_CA" --dkim-selector s2048
+service mx1.good.policy.test "IMS 9 policy SPF fail" 2 \
+	"check_ims_policy!spf-fail.policy.test!203.0.113.10!-s $LAB_POLICY_DNS --no-dmarc --no-mta-sts --no-tlsrpt" -- \
+	check_ims_policy -D spf-fail.policy.test -a 192.0.2.25 \
+	--smarthost 203.0.113.10 -s "$LAB_POLICY_DNS" --no-dmarc --no-mta-sts \
+	--no-tlsrpt
+service mx1.good.policy.test "IMS 10 DNSBL" 1 \
+	"check_ims_dnsbl!203.0.113.10!-l bl-listed.test -l bl-clean.test -s $LAB_POLICY_DNS" -- \
+	check_ims_dnsbl -a 192.0.2.25 --smarthost 203.0.113.10 -l bl-listed.test \
+	-l bl-clean.test -s "$LAB_POLICY_DNS"
 service mail.lab.test "IMS checklist" 0 \
 	"check_ims!$dir/healthy.conf" -- \
 	check_ims -C "$dir/healthy.conf"
