@@ -31,6 +31,11 @@ reading lines). Modes (--mode):
                      plaintext garbage instead of a TLS handshake; then keeps
                      the connection open; before STLS, USER and PASS are
                      refused "-ERR use STLS first"
+  echo-password      "+OK" greeting; CAPA (USER, TOP, UIDL); USER accepted;
+                     PASS refused with a reply that repeats what it was
+                     given: "-ERR [AUTH] USER: wrong password 'PASSWORD'"
+                     (a server leaking the secret into network text);
+                     NOOP, QUIT as usual
   healthy            a minimal correct server (RFC 1939, RFC 2449 CAPA):
                      "+OK" greeting; CAPA (TOP, UIDL, USER, RESP-CODES,
                      PIPELINING); USER/PASS (any user; the password must be
@@ -80,7 +85,8 @@ import fakelib
 from fakelib import Closed, printable
 
 MODES = ("silent", "err-greeting", "endless-multiline", "huge-line",
-         "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply")
+         "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply",
+         "echo-password")
 BUILTIN = [
     ("builtin-1", b"From: someone@ext.test\r\nTo: probe@lab.test\r\n"
                   b"Subject: first built-in message\r\n\r\nHello.\r\n"),
@@ -212,6 +218,29 @@ class Conn(fakelib.LineConn):
                 raise Closed()
             else:
                 self.err("unknown command")
+
+    # --- echo-password -----------------------------------------------------------
+
+    def serve_echo(self):
+        user = b""
+        while True:
+            verb, args = self.command()
+            if verb == b"CAPA":
+                self.multiline("Capability list follows", b"USER\r\nTOP\r\nUIDL\r\n",
+                               "[USER TOP UIDL]")
+            elif verb == b"USER" and args:
+                user = args[0]
+                self.ok("send PASS")
+            elif verb == b"PASS":
+                self.send(b"-ERR [AUTH] %s: wrong password '%s'\r\n" % (user, self.rest),
+                          note="-ERR [AUTH] ...: wrong password '***'")
+            elif verb == b"NOOP":
+                self.ok()
+            elif verb == b"QUIT":
+                self.ok("bye")
+                raise Closed()
+            else:
+                self.err("not now")
 
     # --- healthy ---------------------------------------------------------------
 
@@ -374,6 +403,9 @@ class Conn(fakelib.LineConn):
             self.drip(f"+OK {self.server.args.name} POP3 pop3fake drip\r\n".encode(),
                       self.server.args.drip_interval)
             self.serve_healthy()
+        elif mode == "echo-password":
+            self.greet()
+            self.serve_echo()
         elif mode == "close-mid-reply":
             self.greet()
             while self.command()[0] != b"CAPA":
