@@ -18,7 +18,8 @@
 #include "proto/net.h"
 #include "proto/tls.h"
 
-#define POP3_TEXT_MAX	    512
+/* A reply's text is kept whole: a secret in it is masked, never cut. */
+#define POP3_TEXT_MAX	    (NET_LINE_MAX + 1)
 #define POP3_TRANSCRIPT_MAX 16384
 #define POP3_LINES_MAX	    100000 /* lines of one multi-line response */
 
