@@ -211,13 +211,18 @@ class Conn(fakelib.LineConn):
                 self.garbage_for_tls()
             elif verb in (b"USER", b"PASS"):
                 self.err("use STLS first")
-            elif verb == b"NOOP":
-                self.ok()
-            elif verb == b"QUIT":
-                self.ok("bye")
-                raise Closed()
             else:
-                self.err("unknown command")
+                self.otherwise(verb, "unknown command")
+
+    def otherwise(self, verb, refusal):
+        """NOOP, QUIT (then Closed), or -ERR refusal for any other verb."""
+        if verb == b"NOOP":
+            self.ok()
+        elif verb == b"QUIT":
+            self.ok("bye")
+            raise Closed()
+        else:
+            self.err(refusal)
 
     # --- echo-password -----------------------------------------------------------
 
@@ -234,13 +239,8 @@ class Conn(fakelib.LineConn):
             elif verb == b"PASS":
                 self.send(b"-ERR [AUTH] %s: wrong password '%s'\r\n" % (user, self.rest),
                           note="-ERR [AUTH] ...: wrong password '***'")
-            elif verb == b"NOOP":
-                self.ok()
-            elif verb == b"QUIT":
-                self.ok("bye")
-                raise Closed()
             else:
-                self.err("not now")
+                self.otherwise(verb, "not now")
 
     # --- healthy ---------------------------------------------------------------
 
