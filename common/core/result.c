@@ -104,7 +104,7 @@ void
 result_free(struct result *r)
 {
 	for (size_t i = 0; i < r->nsecrets; i++) {
-		explicit_bzero(r->secrets[i], strlen(r->secrets[i]));
+		explicit_bzero(r->secrets[i], r->secret_len[i]);
 		free(r->secrets[i]);
 		r->secrets[i] = NULL;
 	}
@@ -139,7 +139,7 @@ result_secret(struct result *r, const char *secret)
 		r->nomem = true;
 		return -1;
 	}
-	r->nsecrets++;
+	r->secret_len[r->nsecrets++] = len;
 	return 0;
 }
 
@@ -152,7 +152,7 @@ secret_at(const struct result *r, const char *src, size_t len, bool cut,
 	  size_t *n)
 {
 	for (size_t i = 0; i < r->nsecrets; i++) {
-		size_t slen = strlen(r->secrets[i]);
+		size_t slen = r->secret_len[i];
 
 		if ((slen <= len || cut) &&
 		    memcmp(src, r->secrets[i], slen <= len ? slen : len) == 0) {

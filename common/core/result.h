@@ -69,6 +69,7 @@ struct result {
 	bool nomem;
 	bool in_order; /* long output as added, not worst first */
 	char *secrets[RESULT_SECRETS_MAX]; /* our copies, see result_secret */
+	size_t secret_len[RESULT_SECRETS_MAX];
 	size_t nsecrets;
 };
 

@@ -106,11 +106,11 @@ transcript_multi(struct pop3 *p, const struct pop3_multi *m, bool cut)
 }
 
 /*
- * The lines of a multi-line response: each is handed to fn (which may
- * return -1 to reject it), or appended to out with LF when fn is NULL.
+ * The lines of a multi-line response other than a message (see
+ * read_message): each is handed to fn, which may return -1 to reject it.
  */
 static int
-read_multi(struct pop3 *p, struct buf *out, size_t max_bytes,
+read_multi(struct pop3 *p, size_t max_bytes,
 	   int (*fn)(void *, const char *, size_t), void *ctx)
 {
 	struct pop3_multi m = {.max_bytes = max_bytes};
@@ -130,14 +130,9 @@ read_multi(struct pop3 *p, struct buf *out, size_t max_bytes,
 				      "response longer than %zu bytes",
 				      max_bytes ? max_bytes
 						: (size_t)POP3_LINES_MAX);
-		if (fn != NULL && fn(ctx, line, len) == -1)
+		if (fn(ctx, line, len) == -1)
 			return errorf(p->error, sizeof(p->error),
 				      "malformed response line");
-		if (out != NULL && (buf_append(out, line, len) == -1 ||
-				    buf_append(out, "\n", 1) == -1))
-			return errorf(p->error, sizeof(p->error),
-				      "message larger than %zu bytes",
-				      out->max);
 	}
 	transcript_multi(p, &m, false);
 	return 0;
@@ -285,7 +280,7 @@ pop3_capa(struct pop3 *p)
 	if (!p->ok)
 		return 0;
 	p->caps.capa = true;
-	return read_multi(p, NULL, 64 * 1024, capa_line, &p->caps);
+	return read_multi(p, 64 * 1024, capa_line, &p->caps);
 }
 
 int
@@ -373,7 +368,7 @@ pop3_uidl(struct pop3 *p, struct pop3_msg *msgs, size_t max, size_t *n)
 		return -1;
 	if (!p->ok)
 		return 0;
-	if (read_multi(p, NULL, 0, uidl_line, &u) == -1)
+	if (read_multi(p, 0, uidl_line, &u) == -1)
 		return -1;
 	*n = u.n;
 	return 0;
@@ -417,7 +412,7 @@ pop3_list(struct pop3 *p, struct pop3_msg *msgs, size_t n)
 		msgs[i].size = 0;
 	if (pop3_command(p, "LIST") == -1)
 		return -1;
-	return p->ok ? read_multi(p, NULL, 0, list_line, &l) : 0;
+	return p->ok ? read_multi(p, 0, list_line, &l) : 0;
 }
 
 int
