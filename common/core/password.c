@@ -72,5 +72,15 @@ password_load(const char *file, char *out, struct result *r)
 			       file ? file : "IMSCHECK_PASSWORD");
 		return -1;
 	}
+	/*
+	 * A server may repeat what it was sent: from here on the result masks
+	 * the password in whatever text enters it, from any protocol.
+	 */
+	if (result_secret(r, out) == -1) {
+		explicit_bzero(out, PASSWORD_MAX);
+		result_problem(r, STATE_UNKNOWN,
+			       "cannot keep the password out of the output");
+		return -1;
+	}
 	return 0;
 }

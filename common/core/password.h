@@ -10,14 +10,16 @@
 
 #include "core/result.h"
 
-#define PASSWORD_MAX	  ((size_t)256)	 /* bytes of a password and its NUL */
+/* bytes of a password and its NUL: a secret the result can mask */
+#define PASSWORD_MAX	  ((size_t)RESULT_SECRET_MAX)
 #define PASSWORD_FILE_MAX ((size_t)4096) /* a password file read, at most */
 
 /*
  * Load the password from file (when not NULL) or IMSCHECK_PASSWORD into
- * out (PASSWORD_MAX bytes).  A file that others may read is a WARNING
- * problem; no password, an empty one or one too long an UNKNOWN one.
- * 0, or -1 after the UNKNOWN problem.
+ * out (PASSWORD_MAX bytes), and register it with r as a secret to mask
+ * (result_secret): no text that enters r shows it, whoever repeats it.  A
+ * file that others may read is a WARNING problem; no password, an empty
+ * one or one too long an UNKNOWN one.  0, or -1 after the UNKNOWN problem.
  */
 int password_load(const char *file, char *out, struct result *r);
 

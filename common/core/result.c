@@ -103,6 +103,12 @@ result_init(struct result *r, const char *label)
 void
 result_free(struct result *r)
 {
+	for (size_t i = 0; i < r->nsecrets; i++) {
+		explicit_bzero(r->secrets[i], r->secret_len[i]);
+		free(r->secrets[i]);
+		r->secrets[i] = NULL;
+	}
+	r->nsecrets = 0;
 	for (size_t i = 0; i < r->nlines; i++)
 		free(r->lines[i].text);
 	free(r->lines);
@@ -121,20 +127,95 @@ result_raise(struct result *r, enum state s)
 	r->state = state_worst(r->state, s);
 }
 
-/* Format and sanitise into dst; the text is cut at dstsize - 1 bytes. */
-static int
-format_clean(char *dst, size_t dstsize, const char *fmt, va_list ap)
+int
+result_secret(struct result *r, const char *secret)
 {
-	char raw[RESULT_LINE_MAX + 1];
+	size_t len = strlen(secret);
+
+	if (len == 0 || len >= RESULT_SECRET_MAX ||
+	    r->nsecrets == RESULT_SECRETS_MAX)
+		return -1;
+	if ((r->secrets[r->nsecrets] = strdup(secret)) == NULL) {
+		r->nomem = true;
+		return -1;
+	}
+	r->secret_len[r->nsecrets++] = len;
+	return 0;
+}
+
+/*
+ * The secret that src begins with, its length in *n; with cut (src was cut
+ * short after len bytes), also one that all of src begins.
+ */
+static bool
+secret_at(const struct result *r, const char *src, size_t len, bool cut,
+	  size_t *n)
+{
+	for (size_t i = 0; i < r->nsecrets; i++) {
+		size_t slen = r->secret_len[i];
+
+		if ((slen <= len || cut) &&
+		    memcmp(src, r->secrets[i], slen <= len ? slen : len) == 0) {
+			*n = slen <= len ? slen : len;
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Copy src (len bytes; cut: it was cut short) into out (size bytes, no
+ * NUL) with every secret of r masked.  Returns the bytes written; *full
+ * is set when out could not take it all.
+ */
+static size_t
+mask_secrets(const struct result *r, const char *src, size_t len, bool cut,
+	     char *out, size_t size, bool *full)
+{
+	static const char mask[] = RESULT_MASK;
+	size_t i = 0, o = 0, n;
+
+	while (i < len) {
+		if (r->nsecrets > 0 &&
+		    secret_at(r, src + i, len - i, cut, &n)) {
+			if (o + sizeof(mask) - 1 > size)
+				break;
+			memcpy(out + o, mask, sizeof(mask) - 1);
+			o += sizeof(mask) - 1;
+			i += n;
+		} else {
+			if (o == size)
+				break;
+			out[o++] = src[i++];
+		}
+	}
+	*full = i < len;
+	return o;
+}
+
+/*
+ * Format, mask the secrets and sanitise into dst; the text is cut at
+ * dstsize - 1 bytes.  The raw text has room for a secret beyond what dst
+ * keeps, so that one begun inside is masked whole, not cut in two.
+ */
+static int
+format_clean(const struct result *r, char *dst, size_t dstsize, const char *fmt,
+	     va_list ap)
+{
+	char raw[RESULT_LINE_MAX + RESULT_SECRET_MAX + 1], masked[sizeof(raw)];
 	int n = vsnprintf(raw, sizeof(raw), fmt, ap);
 	size_t len;
+	bool cut, full;
 
 	if (n < 0) {
 		dst[0] = '\0';
 		return 0;
 	}
-	len = (size_t)n < sizeof(raw) ? (size_t)n : sizeof(raw) - 1;
-	return sanitize(dst, dstsize, raw, len) || (size_t)n >= sizeof(raw);
+	cut = (size_t)n >= sizeof(raw);
+	len = cut ? sizeof(raw) - 1 : (size_t)n;
+	len = mask_secrets(r, raw, len, cut, masked, sizeof(masked), &full);
+	explicit_bzero(raw, sizeof(raw));
+	return sanitize(dst, dstsize, masked, len) || cut || full;
 }
 
 /* Mark a cut text with "..." at its end. */
@@ -149,7 +230,7 @@ void
 result_vsummary(struct result *r, const char *fmt, va_list ap)
 {
 	char text[RESULT_SUMMARY_MAX + 1];
-	int cut = format_clean(text, sizeof(text), fmt, ap);
+	int cut = format_clean(r, text, sizeof(text), fmt, ap);
 	int rc = buf_append_cut(&r->summary, text, strlen(text));
 
 	if (rc == -1)
@@ -179,7 +260,7 @@ add_line(struct result *r, enum state s, bool problem, const char *fmt,
 		r->lines_dropped++;
 		return;
 	}
-	if (format_clean(text, sizeof(text), fmt, ap))
+	if (format_clean(r, text, sizeof(text), fmt, ap))
 		mark_cut(text, strlen(text));
 	lines = realloc(r->lines, (r->nlines + 1) * sizeof(*lines));
 	if (lines == NULL || (lines[r->nlines].text = strdup(text)) == NULL) {
@@ -222,7 +303,7 @@ result_subject(struct result *r, const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	format_clean(text, sizeof(text), fmt, ap);
+	format_clean(r, text, sizeof(text), fmt, ap);
 	va_end(ap);
 	buf_reset(&r->subject);
 	if (buf_append_cut(&r->subject, text, strlen(text)) == -1)

@@ -5,7 +5,8 @@
  * A result holds a state, a one-line summary, long-output lines each with
  * a state of its own, and performance data.  All text passes through the
  * sanitiser on the way in, so nothing that came from the network can break
- * the plugin output format.
+ * the plugin output format, and through the mask of the run's secrets, so
+ * that no password a server repeats reaches any output.
  */
 #ifndef IMSCHECK_RESULT_H
 #define IMSCHECK_RESULT_H
@@ -29,6 +30,9 @@ enum state {
 #define RESULT_LINES_MAX   256	/* long-output lines kept */
 #define RESULT_PERF_MAX	   64	/* perfdata items kept */
 #define PERF_LABEL_MAX	   64
+#define RESULT_SECRETS_MAX 4   /* secrets one result masks */
+#define RESULT_SECRET_MAX  256 /* bytes of one, with its NUL */
+#define RESULT_MASK	   "********"
 
 const char *state_name(enum state s);
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN" (any case) or "0".."3". */
@@ -64,10 +68,23 @@ struct result {
 	size_t nperf;
 	bool nomem;
 	bool in_order; /* long output as added, not worst first */
+	char *secrets[RESULT_SECRETS_MAX]; /* our copies, see result_secret */
+	size_t secret_len[RESULT_SECRETS_MAX];
+	size_t nsecrets;
 };
 
 void result_init(struct result *r, const char *label);
 void result_free(struct result *r);
+
+/*
+ * Register a secret of the run (a password, registered where it is
+ * loaded): every text that enters r from then on, whichever protocol it
+ * came from, has each occurrence of it replaced by RESULT_MASK, and a text
+ * cut short loses a tail that could be the secret's beginning.  r keeps a
+ * copy, wiped by result_free().  0, or -1 (r->nomem, or RESULT_SECRETS_MAX
+ * secrets already, or one of RESULT_SECRET_MAX bytes or more).
+ */
+int result_secret(struct result *r, const char *secret);
 
 /* Raise the state; a result's state never goes down. */
 void result_raise(struct result *r, enum state s);

@@ -299,6 +299,31 @@ net_read_line(struct conn *c, char *line, size_t size, size_t *len)
 }
 
 enum net_status
+net_skip_line(struct conn *c, size_t max, size_t *dropped)
+{
+	enum net_status st;
+
+	*dropped = 0;
+	for (;;) {
+		char *nl =
+		    c->in.len ? memchr(c->in.data, '\n', c->in.len) : NULL;
+		size_t take = nl ? (size_t)(nl - c->in.data) + 1 : c->in.len;
+
+		*dropped += take;
+		memmove(c->in.data, c->in.data + take, c->in.len - take);
+		c->in.len -= take;
+		if (c->in.data != NULL)
+			c->in.data[c->in.len] = '\0';
+		if (nl != NULL)
+			return NET_OK;
+		if (*dropped > max)
+			return NET_TOOLONG;
+		if ((st = fill(c)) != NET_OK)
+			return st;
+	}
+}
+
+enum net_status
 net_write(struct conn *c, const void *data, size_t len)
 {
 	const char *p = data;

@@ -76,6 +76,13 @@ enum net_status net_connect(struct conn *c, const char *host, unsigned port,
 enum net_status net_read_line(struct conn *c, char *line, size_t size,
 			      size_t *len);
 
+/*
+ * After NET_TOOLONG: drop the rest of that line, through its LF, so that
+ * the next read starts at the next line; *dropped counts the bytes.
+ * NET_TOOLONG again when more than max bytes went without a LF.
+ */
+enum net_status net_skip_line(struct conn *c, size_t max, size_t *dropped);
+
 /* Write all of data. */
 enum net_status net_write(struct conn *c, const void *data, size_t len);
 

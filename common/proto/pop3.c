@@ -1,6 +1,7 @@
 /*
  * pop3.c - the POP3 client side of a checker.
  */
+#include <ctype.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -50,7 +51,7 @@ pop3_multi_feed(struct pop3_multi *m, char *line, size_t *len)
 	}
 	m->lines++;
 	m->bytes += *len + 2;
-	if (m->lines > POP3_LINES_MAX ||
+	if (m->lines > (m->max_lines ? m->max_lines : POP3_LINES_MAX) ||
 	    (m->max_bytes && m->bytes > m->max_bytes))
 		return -1;
 	return 0;
@@ -92,12 +93,25 @@ read_status(struct pop3 *p)
 	return 0;
 }
 
+/* The "(N lines, N bytes)" note a multi-line response leaves. */
+static void
+transcript_multi(struct pop3 *p, const struct pop3_multi *m, bool cut)
+{
+	char note[80];
+
+	if (!p->transcript_on)
+		return;
+	snprintf(note, sizeof(note), "(%zu lines, %zu bytes%s)", m->lines,
+		 m->bytes, cut ? "; not kept whole" : "");
+	transcript(p, "S: ", note, strlen(note));
+}
+
 /*
- * The lines of a multi-line response: each is handed to fn (which may
- * return -1 to reject it), or appended to out with LF when fn is NULL.
+ * The lines of a multi-line response other than a message (see
+ * read_message): each is handed to fn, which may return -1 to reject it.
  */
 static int
-read_multi(struct pop3 *p, struct buf *out, size_t max_bytes,
+read_multi(struct pop3 *p, size_t max_bytes,
 	   int (*fn)(void *, const char *, size_t), void *ctx)
 {
 	struct pop3_multi m = {.max_bytes = max_bytes};
@@ -117,22 +131,60 @@ read_multi(struct pop3 *p, struct buf *out, size_t max_bytes,
 				      "response longer than %zu bytes",
 				      max_bytes ? max_bytes
 						: (size_t)POP3_LINES_MAX);
-		if (fn != NULL && fn(ctx, line, len) == -1)
+		if (fn(ctx, line, len) == -1)
 			return errorf(p->error, sizeof(p->error),
 				      "malformed response line");
-		if (out != NULL && (buf_append(out, line, len) == -1 ||
-				    buf_append(out, "\n", 1) == -1))
-			return errorf(p->error, sizeof(p->error),
-				      "message larger than %zu bytes",
-				      out->max);
 	}
-	if (p->transcript_on) {
-		char note[64];
+	transcript_multi(p, &m, false);
+	return 0;
+}
 
-		snprintf(note, sizeof(note), "(%zu lines, %zu bytes)", m.lines,
-			 m.bytes);
-		transcript(p, "S: ", note, strlen(note));
+/*
+ * One line of a message being read (see read_message): 1 at its end, 0
+ * when more follow, -1 when it ran past POP3_DRAIN_MAX or failed.
+ */
+static int
+message_line(struct pop3 *p, struct pop3_multi *m, struct buf *out)
+{
+	char line[NET_LINE_MAX + 1];
+	size_t len;
+	enum net_status st = net_read_line(&p->conn, line, sizeof(line), &len);
+	int rc = 0;
+
+	if (st == NET_TOOLONG) { /* a line no probe has: dropped */
+		p->cut = true;
+		st = net_skip_line(&p->conn, POP3_DRAIN_MAX - m->bytes, &len);
+		m->bytes += len;
+	} else if (st == NET_OK && (rc = pop3_multi_feed(m, line, &len)) == 0 &&
+		   !p->cut &&
+		   (buf_append(out, line, len) == -1 ||
+		    buf_append(out, "\n", 1) == -1)) {
+		p->cut = true; /* out keeps what came before, no more */
 	}
+	if (st == NET_TOOLONG || rc == -1 || m->bytes > POP3_DRAIN_MAX)
+		return errorf(p->error, sizeof(p->error),
+			      "response longer than %zu bytes",
+			      (size_t)POP3_DRAIN_MAX);
+	return st == NET_OK ? rc : net_failed(p, st);
+}
+
+/*
+ * A message (TOP, RETR) into out.  Once something does not fit, the rest
+ * is read and dropped: a message that cannot be ours does not end the
+ * session (and with it the deletions it was to commit).
+ */
+static int
+read_message(struct pop3 *p, struct buf *out)
+{
+	struct pop3_multi m = {.max_bytes = POP3_DRAIN_MAX,
+			       .max_lines = POP3_DRAIN_MAX};
+	int rc;
+
+	while ((rc = message_line(p, &m, out)) == 0)
+		;
+	if (rc == -1)
+		return -1;
+	transcript_multi(p, &m, p->cut);
 	return 0;
 }
 
@@ -229,7 +281,7 @@ pop3_capa(struct pop3 *p)
 	if (!p->ok)
 		return 0;
 	p->caps.capa = true;
-	return read_multi(p, NULL, 64 * 1024, capa_line, &p->caps);
+	return read_multi(p, 64 * 1024, capa_line, &p->caps);
 }
 
 int
@@ -350,28 +402,71 @@ pop3_uidl(struct pop3 *p, struct pop3_msg *msgs, size_t max, size_t *n)
 		return -1;
 	if (!p->ok)
 		return 0;
-	if (read_multi(p, NULL, 0, uidl_line, &u) == -1)
+	if (read_multi(p, 0, uidl_line, &u) == -1)
 		return -1;
 	*n = u.n;
 	return 0;
+}
+
+struct list_ctx {
+	struct pop3_msg *msgs;
+	size_t n;
+	size_t next; /* where the next number is looked for */
+};
+
+/*
+ * "NUM SIZE", maybe more after it (RFC 1939 5).  The sizes are a hint, to
+ * skip what is too large to look at: a line that says none is passed over.
+ */
+static int
+list_line(void *arg, const char *line, size_t len)
+{
+	struct list_ctx *l = arg;
+	unsigned long num, size;
+	size_t digits = strspn(line, "0123456789");
+
+	(void)len;
+	if (digits == 0 || line[digits] != ' ' ||
+	    !isdigit((unsigned char)line[digits + 1]) ||
+	    sscanf(line, "%lu %lu", &num, &size) != 2)
+		return 0;
+	while (l->next < l->n && l->msgs[l->next].num < num)
+		l->next++;
+	if (l->next < l->n && l->msgs[l->next].num == num)
+		l->msgs[l->next].size = size;
+	return 0;
+}
+
+int
+pop3_list(struct pop3 *p, struct pop3_msg *msgs, size_t n)
+{
+	struct list_ctx l = {msgs, n, 0};
+
+	for (size_t i = 0; i < n; i++)
+		msgs[i].size = 0;
+	if (pop3_command(p, "LIST") == -1)
+		return -1;
+	return p->ok ? read_multi(p, 0, list_line, &l) : 0;
 }
 
 int
 pop3_top(struct pop3 *p, unsigned long num, unsigned lines, struct buf *out)
 {
 	buf_reset(out);
+	p->cut = false;
 	if (pop3_command(p, "TOP %lu %u", num, lines) == -1)
 		return -1;
-	return p->ok ? read_multi(p, out, out->max, NULL, NULL) : 0;
+	return p->ok ? read_message(p, out) : 0;
 }
 
 int
 pop3_retr(struct pop3 *p, unsigned long num, struct buf *out)
 {
 	buf_reset(out);
+	p->cut = false;
 	if (pop3_command(p, "RETR %lu", num) == -1)
 		return -1;
-	return p->ok ? read_multi(p, out, out->max, NULL, NULL) : 0;
+	return p->ok ? read_message(p, out) : 0;
 }
 
 int

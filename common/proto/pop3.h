@@ -18,9 +18,12 @@
 #include "proto/net.h"
 #include "proto/tls.h"
 
-#define POP3_TEXT_MAX	    512
+/* A reply's text is kept whole: a secret in it is masked, never cut. */
+#define POP3_TEXT_MAX	    (NET_LINE_MAX + 1)
 #define POP3_TRANSCRIPT_MAX 16384
 #define POP3_LINES_MAX	    100000 /* lines of one multi-line response */
+/* A message read past what its buffer keeps is drained up to this. */
+#define POP3_DRAIN_MAX (16 * 1024 * 1024)
 
 /*
  * A status line: 1 for "+OK", 0 for "-ERR" (each alone or followed by a
@@ -33,6 +36,7 @@ struct pop3_multi {
 	size_t lines;
 	size_t bytes; /* of the unstuffed lines, CRLF counted as 2 */
 	size_t max_bytes;
+	size_t max_lines; /* 0: POP3_LINES_MAX */
 	bool done;
 };
 
@@ -57,6 +61,7 @@ struct pop3 {
 	bool connected;
 	bool ok;		  /* the last response was +OK */
 	char text[POP3_TEXT_MAX]; /* its text */
+	bool cut; /* the last message read did not fit: see pop3_top */
 	struct pop3_caps caps;
 	bool transcript_on;
 	struct buf transcript;
@@ -96,7 +101,17 @@ int pop3_parse_stat(const char *text, unsigned long *count,
 int pop3_stat(struct pop3 *p, unsigned long *count, unsigned long *octets);
 /* UIDL of every message into msgs (at most max); *n messages. */
 int pop3_uidl(struct pop3 *p, struct pop3_msg *msgs, size_t max, size_t *n);
-/* TOP n 0 or RETR n into out (headers and body, unstuffed, LF-ended). */
+/*
+ * LIST: the size of each of the n messages of msgs (as pop3_uidl gave
+ * them, numbers ascending) that the answer names; the others get 0.
+ */
+int pop3_list(struct pop3 *p, struct pop3_msg *msgs, size_t n);
+/*
+ * TOP n 0 or RETR n into out (headers and body, unstuffed, LF-ended).  A
+ * message that does not fit (a line over NET_LINE_MAX, more than out's
+ * cap) is read to its end all the same, up to POP3_DRAIN_MAX, so that
+ * the session goes on: out then holds what came before, and p->cut is set.
+ */
 int pop3_top(struct pop3 *p, unsigned long num, unsigned lines,
 	     struct buf *out);
 int pop3_retr(struct pop3 *p, unsigned long num, struct buf *out);

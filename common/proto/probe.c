@@ -1,5 +1,6 @@
 /*
- * probe.c - probe tokens, probe messages, and delivered headers.
+ * probe.c - probe tokens bound to their messages, probe messages, and
+ * delivered headers.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -17,7 +18,7 @@
 
 #include "core/addr.h"
 
-#define MAC_HEX 32 /* 128 bits of the HMAC are enough */
+#define TOKEN_VERSION "v2"
 
 static void
 hex(char *out, const unsigned char *in, size_t n)
@@ -31,93 +32,241 @@ hex(char *out, const unsigned char *in, size_t n)
 	out[2 * n] = '\0';
 }
 
-/* The MAC of "v1 TIME NONCE", in hex. */
+/* s (len bytes) without the white space around it. */
+static const char *
+trim(const char *s, size_t *len)
+{
+	while (*len > 0 && (*s == ' ' || *s == '\t')) {
+		s++;
+		(*len)--;
+	}
+	while (*len > 0 && (s[*len - 1] == ' ' || s[*len - 1] == '\t'))
+		(*len)--;
+	return s;
+}
+
+/*
+ * The MAC of a token for a message, in hex: HMAC-SHA256 keyed with key over
+ * "v2 TIME END NONCE", the Message-ID and the body's digest, a line each.
+ */
 static int
-mac(const char *key, long long t, const char *nonce, char out[MAC_HEX + 1])
+mac(const char *key, const struct probe_token *tk, const char *message_id,
+    const unsigned char digest[PROBE_DIGEST_LEN], char out[PROBE_HEX_LEN + 1])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
+	char msg[PROBE_FIELD_MAX + 160], dhex[2 * PROBE_DIGEST_LEN + 1];
+	size_t idlen = strlen(message_id);
+	const char *id = trim(message_id, &idlen);
 	unsigned int mdlen = 0;
-	char msg[80];
-	int n = snprintf(msg, sizeof(msg), "v1 %lld %s", t, nonce);
+	int n;
 
+	hex(dhex, digest, PROBE_DIGEST_LEN);
+	n = snprintf(msg, sizeof(msg), "%s %lld %lld %s\n%.*s\n%s",
+		     TOKEN_VERSION, tk->time, tk->end, tk->nonce, (int)idlen,
+		     id, dhex);
 	if (n < 0 || (size_t)n >= sizeof(msg) ||
 	    HMAC(EVP_sha256(), key, (int)strlen(key), (unsigned char *)msg,
 		 (size_t)n, md, &mdlen) == NULL ||
-	    mdlen < MAC_HEX / 2)
+	    mdlen < PROBE_HEX_LEN / 2)
 		return -1;
-	hex(out, md, MAC_HEX / 2);
+	hex(out, md, PROBE_HEX_LEN / 2);
 	return 0;
 }
 
 int
-probe_new(struct probe *pr, const char *key)
+probe_new(struct probe *pr, long long end)
 {
-	unsigned char rnd[16];
-	char m[MAC_HEX + 1];
+	unsigned char rnd[PROBE_HEX_LEN / 2];
 
+	memset(pr, 0, sizeof(*pr));
 	if (getrandom(rnd, sizeof(rnd), 0) != (ssize_t)sizeof(rnd))
 		return -1;
-	pr->time = (long long)time(NULL);
-	hex(pr->nonce, rnd, sizeof(rnd));
-	if (mac(key, pr->time, pr->nonce, m) == -1)
-		return -1;
-	snprintf(pr->token, sizeof(pr->token), "v1 %lld %s %s", pr->time,
-		 pr->nonce, m);
+	pr->tk.time = (long long)time(NULL);
+	pr->tk.end = end > pr->tk.time ? end : pr->tk.time;
+	hex(pr->tk.nonce, rnd, sizeof(rnd));
 	return 0;
 }
 
-int
-probe_verify(const char *value, const char *key, long long *t, char *nonce)
+/* A decimal of 1 to 18 digits at *p, no sign: 0 and *p past it, or -1. */
+static int
+decimal(const char **p, long long *v)
 {
-	char n[33], got[MAC_HEX + 1], want[MAC_HEX + 1];
-	long long when;
-	int used = 0;
+	size_t n = 0;
 
-	if (sscanf(value, "v1 %lld %32[0-9a-f] %32[0-9a-f]%n", &when, n, got,
-		   &used) != 3 ||
-	    value[used] != '\0' || strlen(n) != 32 || strlen(got) != MAC_HEX)
-		return 0;
-	if (mac(key, when, n, want) == -1 ||
-	    CRYPTO_memcmp(got, want, MAC_HEX) != 0)
-		return 0;
-	*t = when;
-	memcpy(nonce, n, sizeof(n));
-	return 1;
+	*v = 0;
+	while (isdigit((unsigned char)(*p)[n]) && n < 18)
+		*v = *v * 10 + ((*p)[n++] - '0');
+	if (n == 0 || isdigit((unsigned char)(*p)[n]))
+		return -1;
+	*p += n;
+	return 0;
+}
+
+/* PROBE_HEX_LEN lowercase hex digits at *p into out: 0, or -1. */
+static int
+hex_field(const char **p, char out[PROBE_HEX_LEN + 1])
+{
+	size_t n = strspn(*p, "0123456789abcdef");
+
+	if (n != PROBE_HEX_LEN)
+		return -1;
+	memcpy(out, *p, n);
+	out[n] = '\0';
+	*p += n;
+	return 0;
+}
+
+/* One space at *p: 0 and *p past it, or -1. */
+static int
+space(const char **p)
+{
+	return **p == ' ' ? ((*p)++, 0) : -1;
 }
 
 int
-probe_message(const struct probe *pr, const char *from, const char *to,
-	      const char *domain, struct buf *out)
+probe_token_parse(const char *value, struct probe_token *tk)
 {
-	char date[64];
-	time_t now = (time_t)pr->time;
-	struct tm tm;
+	const char *p = value;
+	size_t vlen = strlen(TOKEN_VERSION);
 
+	memset(tk, 0, sizeof(*tk));
+	if (strncmp(p, TOKEN_VERSION, vlen) != 0)
+		return -1;
+	p += vlen;
+	if (space(&p) == -1 || decimal(&p, &tk->time) == -1 ||
+	    space(&p) == -1 || decimal(&p, &tk->end) == -1 || space(&p) == -1 ||
+	    hex_field(&p, tk->nonce) == -1 || space(&p) == -1 ||
+	    hex_field(&p, tk->mac) == -1 || p[strspn(p, " \t")] != '\0' ||
+	    tk->end < tk->time) {
+		memset(tk, 0, sizeof(*tk));
+		return -1;
+	}
+	return 0;
+}
+
+bool
+probe_token_ended(const struct probe_token *tk, double now)
+{
+	return now > (double)tk->end;
+}
+
+/* The digest's input: one line of the canonical body (RFC 6376 3.4.3). */
+static void
+digest_line(EVP_MD_CTX *md, const char *line, size_t len, size_t *empty)
+{
+	if (len == 0) { /* held back: empty lines at the end do not count */
+		(*empty)++;
+		return;
+	}
+	for (; *empty > 0; (*empty)--)
+		EVP_DigestUpdate(md, "\r\n", 2);
+	EVP_DigestUpdate(md, line, len);
+	EVP_DigestUpdate(md, "\r\n", 2);
+}
+
+void
+probe_body_digest(const char *body, size_t len,
+		  unsigned char digest[PROBE_DIGEST_LEN])
+{
+	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	const char *p = body, *end = body + len;
+	size_t empty = 0, n;
+	unsigned int dlen = 0;
+	bool any = false;
+
+	memset(digest, 0, PROBE_DIGEST_LEN);
+	if (md == NULL || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+		goto done;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		n = (size_t)((nl ? nl : end) - p);
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		digest_line(md, p, n, &empty);
+		any = any || n > 0;
+		p = nl ? nl + 1 : end;
+	}
+	if (!any) /* an empty body is one CRLF */
+		EVP_DigestUpdate(md, "\r\n", 2);
+	EVP_DigestFinal_ex(md, digest, &dlen);
+done:
+	EVP_MD_CTX_free(md);
+}
+
+bool
+probe_verify(const struct probe_token *tk, const char *key,
+	     const char *message_id,
+	     const unsigned char digest[PROBE_DIGEST_LEN])
+{
+	char want[PROBE_HEX_LEN + 1];
+
+	return tk->nonce[0] != '\0' &&
+	       mac(key, tk, message_id, digest, want) == 0 &&
+	       CRYPTO_memcmp(tk->mac, want, PROBE_HEX_LEN) == 0;
+}
+
+/* The probe's body: what the digest in its token covers. */
+static int
+probe_body(const struct probe *pr, struct buf *out)
+{
 	/*
 	 * The last line begins with a dot on purpose: it travels dot-stuffed
-	 * in SMTP DATA and again in POP3 RETR, and the check verifies that it
-	 * arrived whole.
+	 * in SMTP DATA and again in POP3 RETR, and a body that was not
+	 * unstuffed right does not verify.
 	 */
-	gmtime_r(&now, &tm);
-	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
-	buf_reset(out);
 	return buf_printf(
 	    out,
-	    "From: <%s>\r\n"
-	    "To: <%s>\r\n"
-	    "Subject: imscheck probe %.8s\r\n"
-	    "Date: %s\r\n"
-	    "Message-ID: <imscheck.%lld.%s@%s>\r\n"
-	    "%s: %s\r\n"
-	    "MIME-Version: 1.0\r\n"
-	    "Content-Type: text/plain; charset=us-ascii\r\n"
-	    "Auto-Submitted: auto-generated\r\n"
-	    "\r\n"
 	    "This message was sent by imscheck to verify a mail route.\r\n"
 	    "The check that sent it deletes it when it arrives.\r\n"
 	    ".Token: %s\r\n",
-	    from, to, pr->nonce, date, pr->time, pr->nonce, domain,
-	    PROBE_HEADER, pr->token, pr->nonce);
+	    pr->tk.nonce);
+}
+
+int
+probe_message(struct probe *pr, const char *key, const char *from,
+	      const char *to, const char *domain, struct buf *out)
+{
+	struct buf body = BUF_INIT(1024);
+	unsigned char digest[PROBE_DIGEST_LEN];
+	char date[64];
+	time_t now = (time_t)pr->tk.time;
+	struct tm tm;
+	int rc = -1;
+
+	snprintf(pr->message_id, sizeof(pr->message_id),
+		 "<imscheck.%lld.%s@%.128s>", pr->tk.time, pr->tk.nonce,
+		 domain);
+	if (probe_body(pr, &body) == -1)
+		goto done;
+	probe_body_digest(body.data, body.len, digest);
+	if (mac(key, &pr->tk, pr->message_id, digest, pr->tk.mac) == -1)
+		goto done;
+	snprintf(pr->token, sizeof(pr->token), "%s %lld %lld %s %s",
+		 TOKEN_VERSION, pr->tk.time, pr->tk.end, pr->tk.nonce,
+		 pr->tk.mac);
+	gmtime_r(&now, &tm);
+	strftime(date, sizeof(date), "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	buf_reset(out);
+	rc = buf_printf(out,
+			"From: <%s>\r\n"
+			"To: <%s>\r\n"
+			"Subject: imscheck probe %.8s\r\n"
+			"Date: %s\r\n"
+			"Message-ID: %s\r\n"
+			"%s: %s\r\n"
+			"MIME-Version: 1.0\r\n"
+			"Content-Type: text/plain; charset=us-ascii\r\n"
+			"Auto-Submitted: auto-generated\r\n"
+			"\r\n",
+			from, to, pr->tk.nonce, date, pr->message_id,
+			PROBE_HEADER, pr->token) == -1 ||
+		     buf_append(out, body.data, body.len) == -1
+		 ? -1
+		 : 0;
+done:
+	buf_free(&body);
+	return rc;
 }
 
 /*
@@ -461,7 +610,8 @@ header_line(const char *line, struct probe_headers *h)
 
 	if ((v = field(line, PROBE_HEADER)) != NULL && h->token[0] == '\0')
 		snprintf(h->token, sizeof(h->token), "%s", v);
-	else if ((v = field(line, "Message-ID")) != NULL)
+	else if ((v = field(line, "Message-ID")) != NULL &&
+		 h->message_id[0] == '\0')
 		snprintf(h->message_id, sizeof(h->message_id), "%s", v);
 	else if ((v = field(line, "Delivered-To")) != NULL)
 		add_rcpt(h->delivered_to, &h->ndelivered_to, v);
@@ -486,8 +636,10 @@ probe_parse_headers(const char *msg, size_t len, struct probe_headers *h)
 
 		if (n > 0 && p[n - 1] == '\r')
 			n--;
-		if (n == 0) /* the end of the header section */
+		if (n == 0) { /* the end of the header section */
+			p = nl ? nl + 1 : end;
 			break;
+		}
 		if ((*p == ' ' || *p == '\t') && line.len > 0) {
 			buf_append_cut(&line, " ", 1); /* unfold */
 		} else {
@@ -501,6 +653,21 @@ probe_parse_headers(const char *msg, size_t len, struct probe_headers *h)
 	}
 	if (line.len > 0)
 		header_line(buf_str(&line), h);
+	h->body = (size_t)(p - msg);
 	buf_free(&line);
 	return any ? 0 : -1;
+}
+
+enum probe_verdict
+probe_verify_message(const char *msg, size_t len, const char *key,
+		     struct probe_headers *h, struct probe_token *tk)
+{
+	unsigned char digest[PROBE_DIGEST_LEN];
+
+	if (probe_parse_headers(msg, len, h) == -1 ||
+	    probe_token_parse(h->token, tk) == -1)
+		return PROBE_NONE;
+	probe_body_digest(msg + h->body, len - h->body, digest);
+	return probe_verify(tk, key, h->message_id, digest) ? PROBE_OURS
+							    : PROBE_FOREIGN;
 }

@@ -1,6 +1,7 @@
 /*
  * probe_check.c - the round trip of a probe.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,21 @@
 #define POLL_MAX_S   1.0
 
 int
+probe_check_new(struct probe_trip *trip, const struct pop3_target *t,
+		const struct run_ctx *ctx, struct result *r)
+{
+	double end = wall_now() + deadline_left(&ctx->deadline);
+
+	memset(trip, 0, sizeof(*trip));
+	trip->key = t->password;
+	if (probe_new(&trip->probe, (long long)ceil(end)) == -1) {
+		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
+		return -1;
+	}
+	return 0;
+}
+
+int
 probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
 		 const char *from, const char *rcpt, const struct run_ctx *ctx,
 		 struct result *r)
@@ -27,7 +43,7 @@ probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
 	char what[300];
 	int rc = -1;
 
-	if (probe_message(&trip->probe, from, rcpt,
+	if (probe_message(&trip->probe, trip->key, from, rcpt,
 			  domain && domain[1] ? domain + 1 : "localhost",
 			  &msg) == -1) {
 		result_problem(r, STATE_UNKNOWN, "cannot build the probe");
@@ -82,18 +98,43 @@ seen_add(struct seen *s, const char *uid)
 		memcpy(s->uid[s->n++], uid, sizeof(s->uid[0]));
 }
 
-/* The probe's body line, unstuffed by POP3 as it was stuffed by SMTP. */
-static bool
-body_intact(const struct buf *m, const struct probe *pr)
+/*
+ * What a token found in the mailbox is to this run.  Nothing here knows
+ * the protocol that fetched it: IMAP judges what it finds the same way.
+ */
+enum claim {
+	CLAIM_NONE,  /* another run's, still going: never touched */
+	CLAIM_MINE,  /* the probe this run sent */
+	CLAIM_STALE, /* of a run that has ended: ours to sweep, if ours */
+};
+
+static enum claim
+claim(const struct probe_trip *trip, const struct probe_token *tk)
 {
-	char want[64];
+	if (strcmp(tk->nonce, trip->probe.tk.nonce) == 0)
+		return CLAIM_MINE;
+	return probe_token_ended(tk, wall_now()) ? CLAIM_STALE : CLAIM_NONE;
+}
 
-	size_t n =
-	    (size_t)snprintf(want, sizeof(want), "\n.Token: %s\n", pr->nonce);
-
-	for (size_t i = 0; m->len >= n && i <= m->len - n; i++)
-		if (memcmp(m->data + i, want, n) == 0)
-			return true;
+/*
+ * Settle a whole message that a token claims (c), its verdict v (with its
+ * headers h): whether to delete it.  Only a message the token verifies for
+ * is deleted; our own probe arrived altered is found, and left.
+ */
+static bool
+settle(struct probe_trip *trip, enum claim c, enum probe_verdict v,
+       const struct probe_headers *h, struct result *r)
+{
+	if (c != CLAIM_MINE)
+		return c == CLAIM_STALE && v == PROBE_OURS;
+	trip->headers = *h;
+	if (v == PROBE_OURS)
+		return true;
+	trip->altered = true;
+	result_problem(r, STATE_WARNING,
+		       "the probe arrived altered (its body or Message-ID is "
+		       "not as sent) and is left in the mailbox: only a "
+		       "message that is ours unaltered is deleted");
 	return false;
 }
 
@@ -115,61 +156,83 @@ dele_probe(struct pop3 *s, unsigned long num, const char *what,
 }
 
 /*
- * Look at one message: 1 when it is the probe (deleted), 0 when not,
- * -1 when the session failed.
+ * The whole message m whose headers (in text) claimed it: RETR, verdict.
+ * A message that comes back cut is not the one its token was made for.
  */
 static int
-look(struct probe_trip *trip, struct pop3_session *ps,
-     const struct pop3_target *t, const struct pop3_msg *m, double stale_after,
+fetch(struct probe_trip *trip, struct pop3 *s, const struct pop3_msg *m,
+      struct probe_headers *h, struct probe_token *tk, struct buf *text,
+      enum probe_verdict *v)
+{
+	if (pop3_retr(s, m->num, text) == -1)
+		return -1;
+	if (!s->ok) /* gone meanwhile, deleted by another session */
+		*v = PROBE_NONE;
+	else if (s->cut)
+		*v = PROBE_FOREIGN;
+	else
+		*v = probe_verify_message(text->data, text->len, trip->key, h,
+					  tk);
+	return 0;
+}
+
+/*
+ * Look at one message: 1 when it is the probe (deleted unless altered), 0
+ * when not, -1 when the session failed.  Anything larger than a probe can
+ * be, or whose headers carry no token, is never fetched whole.
+ */
+static int
+look(struct probe_trip *trip, struct pop3_session *ps, const struct pop3_msg *m,
      struct seen *seen, struct buf *text, struct result *r)
 {
 	struct pop3 *s = &ps->pop3;
 	struct probe_headers h;
-	char nonce[33];
-	long long when;
+	struct probe_token tk;
+	enum probe_verdict v = PROBE_NONE;
+	enum claim c = CLAIM_NONE;
 
-	if (pop3_top(s, m->num, 0, text) == -1)
-		return -1;
-	if (!s->ok || probe_parse_headers(text->data, text->len, &h) == -1 ||
-	    h.token[0] == '\0' ||
-	    !probe_verify(h.token, t->password, &when, nonce)) {
-		seen_add(seen, m->uid); /* not ours: never touched */
-		return 0;
+	if (m->size <= PROBE_MESSAGE_MAX) {
+		if (pop3_top(s, m->num, 0, text) == -1)
+			return -1;
+		if (s->ok && !s->cut &&
+		    probe_parse_headers(text->data, text->len, &h) == 0 &&
+		    probe_token_parse(h.token, &tk) == 0)
+			c = claim(trip, &tk);
 	}
-	if (strcmp(nonce, trip->probe.nonce) != 0) {
-		if ((double)(time(NULL) - when) > stale_after) {
-			if (dele_probe(s, m->num, "a stale probe of ours", r) ==
-			    -1)
-				return -1;
-			trip->swept += s->ok;
-			if (s->ok)
-				result_line(r, STATE_OK,
-					    "deleted a stale probe of ours "
-					    "from %lld",
-					    when);
-		}
-		seen_add(seen, m->uid);
-		return 0;
+	if (c != CLAIM_NONE) {
+		if (fetch(trip, s, m, &h, &tk, text, &v) == -1)
+			return -1;
+		c = v == PROBE_NONE ? CLAIM_NONE : claim(trip, &tk);
 	}
-	trip->headers = h;
-	if (pop3_retr(s, m->num, text) == -1)
+	if (c == CLAIM_NONE || !settle(trip, c, v, &h, r)) {
+		if (c != CLAIM_MINE)
+			seen_add(seen, m->uid); /* not ours: never touched */
+		return c == CLAIM_MINE;
+	}
+	if (dele_probe(s, m->num,
+		       c == CLAIM_MINE ? "the probe" : "a stale probe of ours",
+		       r) == -1)
 		return -1;
-	if (!body_intact(text, &trip->probe))
-		result_problem(r, STATE_WARNING,
-			       "the probe arrived, but its body was altered");
-	if (dele_probe(s, m->num, "the probe", r) == -1)
-		return -1;
-	return 1;
+	if (c == CLAIM_MINE)
+		return 1;
+	trip->swept += s->ok;
+	if (s->ok)
+		result_line(r, STATE_OK,
+			    "deleted a stale probe of ours from %lld (its run "
+			    "ended at %lld)",
+			    tk.time, tk.end);
+	seen_add(seen, m->uid);
+	return 0;
 }
 
 /*
  * One session: every message not looked at yet, newest first, on past the
- * probe too, so that stale probes of ours are swept whatever their age.
- * Returns 1 when the probe was found, 0 when not, -1 on failure.
+ * probe too, so that stale probes of ours are swept whatever their age;
+ * LIST's sizes spare us the messages too large to be probes.  Returns 1
+ * when the probe was found, 0 when not, -1 on failure.
  */
 static int
-scan(struct probe_trip *trip, struct pop3_session *ps,
-     const struct pop3_target *t, double stale_after, struct seen *seen,
+scan(struct probe_trip *trip, struct pop3_session *ps, struct seen *seen,
      struct result *r)
 {
 	struct pop3_msg *msgs = calloc(PROBE_SCAN_MAX, sizeof(*msgs));
@@ -178,13 +241,13 @@ scan(struct probe_trip *trip, struct pop3_session *ps,
 	int rc = -1, found = 0;
 
 	if (msgs == NULL ||
-	    pop3_uidl(&ps->pop3, msgs, PROBE_SCAN_MAX, &n) == -1)
+	    pop3_uidl(&ps->pop3, msgs, PROBE_SCAN_MAX, &n) == -1 ||
+	    (n > 0 && pop3_list(&ps->pop3, msgs, n) == -1))
 		goto done;
 	for (size_t i = n; i-- > 0;) {
 		if (seen_has(seen, msgs[i].uid))
 			continue;
-		if ((rc = look(trip, ps, t, &msgs[i], stale_after, seen, &text,
-			       r)) == -1)
+		if ((rc = look(trip, ps, &msgs[i], seen, &text, r)) == -1)
 			goto done;
 		found |= rc;
 	}
@@ -213,9 +276,8 @@ pause_briefly(const struct run_ctx *ctx, unsigned looks)
 
 /* One session: open, maybe STAT, scan, QUIT.  1 found, 0 not, -1 failed. */
 static int
-session(struct probe_trip *trip, const struct pop3_target *t,
-	double stale_after, struct seen *seen, bool stat,
-	const struct run_ctx *ctx, struct result *r)
+session(struct probe_trip *trip, const struct pop3_target *t, struct seen *seen,
+	bool stat, const struct run_ctx *ctx, struct result *r)
 {
 	struct pop3_session ps = {0};
 	int found;
@@ -233,7 +295,7 @@ session(struct probe_trip *trip, const struct pop3_target *t,
 		pop3_check_close(&ps, ctx, r);
 		return -1;
 	}
-	found = scan(trip, &ps, t, stale_after, seen, r);
+	found = scan(trip, &ps, seen, r);
 	if (found == -1) {
 		result_problem(
 		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,
@@ -252,8 +314,7 @@ session(struct probe_trip *trip, const struct pop3_target *t,
 
 int
 probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
-		    double stale_after, const struct run_ctx *ctx,
-		    struct result *r)
+		    const struct run_ctx *ctx, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
 	int rc;
@@ -262,15 +323,14 @@ probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
 		result_problem(r, STATE_UNKNOWN, "out of memory");
 		return -1;
 	}
-	rc = session(trip, t, stale_after, &seen, true, ctx, r);
+	rc = session(trip, t, &seen, true, ctx, r);
 	free(seen.uid);
 	return rc == -1 ? -1 : 0;
 }
 
 int
 probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
-		 double stale_after, const struct run_ctx *ctx,
-		 struct result *r)
+		 const struct run_ctx *ctx, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
 	unsigned looks = 0;
@@ -283,7 +343,7 @@ probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
 	while (!run_expired(ctx)) {
 		double started = mono_now();
 
-		found = session(trip, t, stale_after, &seen, false, ctx, r);
+		found = session(trip, t, &seen, false, ctx, r);
 		if (found != 0)
 			break;
 		pause_briefly(ctx, ++looks);

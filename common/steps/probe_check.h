@@ -2,7 +2,9 @@
  * probe_check.h - a probe's round trip as steps 3 and 5 run it: send it
  * through the mail service over SMTP, then read the mailbox over POP3,
  * session after session, until it arrives or the deadline passes; delete
- * it, and our own stale probes from earlier runs, and nothing else.
+ * it, and our own stale probes of runs that have ended, and nothing else:
+ * a message is deleted only when its token verifies for that very message
+ * (proto/probe.h), whatever its headers look like.
  */
 #ifndef IMSCHECK_PROBE_CHECK_H
 #define IMSCHECK_PROBE_CHECK_H
@@ -16,8 +18,10 @@
 
 struct probe_trip {
 	struct probe probe;
-	double sent; /* monotonic, when DATA was accepted */
+	const char *key; /* the mailbox's password: the token's key */
+	double sent;	 /* monotonic, when DATA was accepted */
 	bool found;
+	bool altered;	 /* found, but not as sent: left in the mailbox */
 	double delivery; /* seconds from sent to found */
 	struct probe_headers headers;
 	size_t swept;			/* stale probes of ours deleted */
@@ -26,14 +30,22 @@ struct probe_trip {
 };
 
 /*
+ * Start a trip: a probe for the mailbox t (its password loaded: the
+ * token's key, kept by pointer) from this run, which ends at ctx's
+ * deadline: the probe is stale, for any later run to sweep, only after
+ * that.  0, or -1 after a problem in r.
+ */
+int probe_check_new(struct probe_trip *trip, const struct pop3_target *t,
+		    const struct run_ctx *ctx, struct result *r);
+
+/*
  * Before sending: one session that logs in, asks STAT and sweeps stale
  * probes of ours, so that no probe is sent to a mailbox that cannot be
  * read; over TLS, the mailbox's certificate is judged (t->cert).  0, or -1
  * after a problem in r.
  */
 int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
-			double stale_after, const struct run_ctx *ctx,
-			struct result *r);
+			const struct run_ctx *ctx, struct result *r);
 
 /*
  * Send the probe from -> rcpt through the SMTP target.  0, or -1 after a
@@ -44,12 +56,12 @@ int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
 		     const struct run_ctx *ctx, struct result *r);
 
 /*
- * Read the mailbox until the probe arrives or the deadline passes.
- * Probes of ours older than stale_after seconds are deleted on the way.
- * 0 (see trip->found), or -1 after a problem in r.
+ * Read the mailbox until the probe arrives or the deadline passes.  Stale
+ * probes of ours (their runs have ended) are deleted on the way; probes of
+ * runs still going, and messages that only carry a copy of a token, are
+ * never touched.  0 (see trip->found), or -1 after a problem in r.
  */
 int probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
-		     double stale_after, const struct run_ctx *ctx,
-		     struct result *r);
+		     const struct run_ctx *ctx, struct result *r);
 
 #endif

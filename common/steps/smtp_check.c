@@ -51,11 +51,16 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 		return -1;
 	}
 	ss->tls = true;
+	/*
+	 * Bytes after the 220 came before the handshake: a man in the middle
+	 * (or a broken server) spoke for the TLS session.  They were dropped,
+	 * but the session was tampered with: that is the state's to say.
+	 */
 	if (injected > 0)
-		result_line(r, STATE_WARNING,
-			    "%zu bytes sent in plaintext after the 220 to "
-			    "STARTTLS were dropped",
-			    injected);
+		result_problem(r, STATE_WARNING,
+			       "%zu bytes sent in plaintext after the 220 to "
+			       "STARTTLS were dropped",
+			       injected);
 	return 0;
 }
 

@@ -77,15 +77,12 @@ static double
 round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
 	   const char *from, const struct run_ctx *ctx, struct result *r)
 {
-	struct probe_trip trip = {0};
+	struct probe_trip trip;
 
-	if (probe_new(&trip.probe, t->password) == -1) {
-		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
-		return NAN;
-	}
-	if (probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
+	if (probe_check_new(&trip, t, ctx, r) == -1 ||
+	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
 		-1 ||
-	    probe_check_wait(&trip, t, ctx->timeout, ctx, r) == -1)
+	    probe_check_wait(&trip, t, ctx, r) == -1)
 		return NAN;
 	if (trip.swept > 0)
 		result_line(r, STATE_OK, "%zu stale probes of ours deleted",

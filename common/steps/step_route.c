@@ -119,19 +119,15 @@ step_route_run(const struct step_route_conf *conf, const struct run_ctx *ctx,
 {
 	struct pop3_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
-	struct probe_trip trip = {0};
+	struct probe_trip trip;
 	bool via_ok;
 
-	if (pop3_check_password(&t, r) == -1)
-		goto done;
-	if (probe_new(&trip.probe, t.password) == -1) {
-		result_problem(r, STATE_UNKNOWN, "cannot make a probe");
-		goto done;
-	}
-	if (probe_check_prepare(&trip, &t, ctx->timeout, ctx, r) == -1 ||
+	if (pop3_check_password(&t, r) == -1 ||
+	    probe_check_new(&trip, &t, ctx, r) == -1 ||
+	    probe_check_prepare(&trip, &t, ctx, r) == -1 ||
 	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
 		-1 ||
-	    probe_check_wait(&trip, &t, ctx->timeout, ctx, r) == -1)
+	    probe_check_wait(&trip, &t, ctx, r) == -1)
 		goto done;
 	if (!trip.found) {
 		result_problem(r, ctx->timeout_state,

@@ -1,4 +1,7 @@
-/* fuzz_headers.c - delivered headers: Received chain, Delivered-To, token. */
+/*
+ * fuzz_headers.c - delivered headers (Received chain, Delivered-To,
+ * token) and the verdict on a whole message.
+ */
 #include "proto/probe.h"
 
 #include "fuzz.h"
@@ -7,11 +10,8 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct probe_headers h;
-	char nonce[33];
-	long long t;
+	struct probe_token tk;
 
-	if (probe_parse_headers((const char *)data, size, &h) == 0 &&
-	    h.token[0] != '\0')
-		probe_verify(h.token, "key", &t, nonce);
+	probe_verify_message((const char *)data, size, "key", &h, &tk);
 	return 0;
 }

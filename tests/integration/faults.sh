@@ -80,14 +80,15 @@ route = {
 CONF
 }
 
-# tls_profile NAME HOST PORT: step 2 requires STARTTLS from HOST:PORT
+# tls_profile NAME HOST PORT [CA]: step 2 requires STARTTLS from HOST:PORT
+# (its certificate verified with CA, default the lab's)
 tls_profile() {
 	cat >"$FAULTS_PROFILES/$1.conf" <<CONF
 # fault matrix: the smarthost $2:$3, STARTTLS required (faults.sh)
 timeout = 3;
 smarthost = {
 	host = "$2"; port = $3; domain = "lab.test";
-	starttls = true; ca-file = "$LAB_CA";
+	starttls = true; ca-file = "${4:-$LAB_CA}";
 };
 CONF
 }
@@ -139,6 +140,8 @@ done
 tls_profile smtp-starttls-garbage "$LAB_FAKE_STARTTLS_GARBAGE_HOST" "$LAB_FAKE_STARTTLS_GARBAGE_PORT"
 tls_profile smtp-expired "$LAB_SMART_EXPIRED_HOST" "$LAB_SMART_EXPIRED_PORT"
 tls_profile smtp-notls "$LAB_SMART_NOTLS_HOST" "$LAB_SMART_NOTLS_PORT"
+tls_profile smtp-starttls-inject "$LAB_FAKE_STARTTLS_INJECT_HOST" \
+	"$LAB_FAKE_STARTTLS_INJECT_PORT" "$LAB_HOSTILE_CA"
 for mode in silent drip endless-multiline huge-line garbage close-mid-reply \
 	stat-err stat-negative; do
 	var=LAB_POP3FAKE_$(echo "$mode" | tr 'a-z-' 'A-Z_')
@@ -146,6 +149,7 @@ for mode in silent drip endless-multiline huge-line garbage close-mid-reply \
 done
 pop3_profile pop3-stls-no-tls "$LAB_POP3FAKE_STLS_NO_TLS" user "$FAULTS_PW" \
 	"stls = true;"
+pop3_profile pop3-echo-password "$LAB_POP3FAKE_ECHO_PASSWORD" user "$FAULTS_PW"
 pop3_profile pop3-nostls "$LAB_POP3_NOSTLS" "$LAB_POP3_EXT_PROBE" \
 	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true;"
 pop3_profile pop3-expired "$LAB_POP3_EXPIRED" "$LAB_POP3_EXT_PROBE" \
@@ -331,10 +335,11 @@ behaviour or plugin makes a new row or column) by
 a cell's state differs from the one below, or a cell is missing here
 (times vary from run to run and are only held to the bound). The hostile
 servers are the lab's: `tests/lab/smtpfake.py`, `pop3fake.py`,
-`dnsfake.py`, and real Postfix, Dovecot and nsd for expired certificates,
-missing STARTTLS/STLS, SERVFAIL and REFUSED. `check_ims` runs a site
-profile whose steps that talk the protocol all point at the hostile
-server. The column `imscheck-agent` is the SNMP agent with a private
+`dnsfake.py` (those with a certificate or a password of their own started
+by `tests/lab/hostile-lab`), and real Postfix, Dovecot and nsd for expired
+certificates, missing STARTTLS/STLS, SERVFAIL and REFUSED. `check_ims`
+runs a site profile whose steps that talk the protocol all point at the
+hostile server. The column `imscheck-agent` is the SNMP agent with a private
 snmpd per cell (`tests/integration/faults-agent`): its check hangs,
 crashes, prints garbage or a 1 MB line, or exits 7, or snmpd restarts or
 starts late; the state is the one an NMS polling `imsCheckState` sees, and

@@ -1,7 +1,8 @@
 #!/bin/bash
 # late-probe.sh - a smarthost that holds mail: the deadline ends the check
 # with CRITICAL in time, and once the mail is released the next run sweeps
-# the late probe (it is ours: its MAC verifies) and leaves nothing behind.
+# the late probe (it is ours: its MAC verifies for it, and the run that
+# sent it has ended) and leaves nothing behind.
 set -u
 # shellcheck source=/dev/null
 . "$LABENV"
@@ -36,7 +37,9 @@ for _ in $(seq 50); do
 	sleep 0.1
 done
 arrived=$(maildir_count)
-sleep 3 # the late probe must be older than the next run's deadline
+# Stale once the first run's deadline (t0 + 3 s), rounded up to the
+# second in its token, has passed: wait until then.
+while [ "$(date +%s%N)" -le $((t0 + 4000000000)) ]; do sleep 0.1; done
 out=$(route 3 "$LAB_SMTP_HOST" "$LAB_SMTP_PORT")
 rc=$?
 left=$(maildir_count)

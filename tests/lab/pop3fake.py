@@ -37,6 +37,11 @@ reading lines). Modes (--mode):
   stat-err           as healthy, but STAT is answered
                      "-ERR [IN-USE] mailbox locked"
   stat-negative      as healthy, but STAT is answered "+OK -5 -3"
+  echo-password      "+OK" greeting; CAPA (USER, TOP, UIDL); USER accepted;
+                     PASS refused with a reply that repeats what it was
+                     given: "-ERR [AUTH] USER: wrong password 'PASSWORD'"
+                     (a server leaking the secret into network text);
+                     NOOP, QUIT as usual
   healthy            a minimal correct server (RFC 1939, RFC 2449 CAPA):
                      "+OK" greeting; CAPA (TOP, UIDL, USER, RESP-CODES,
                      PIPELINING); USER/PASS (any user; the password must be
@@ -87,7 +92,7 @@ from fakelib import Closed, printable
 
 MODES = ("silent", "err-greeting", "endless-multiline", "huge-line",
          "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply",
-         "dele-err", "stat-err", "stat-negative")
+         "dele-err", "stat-err", "stat-negative", "echo-password")
 BUILTIN = [
     ("builtin-1", b"From: someone@ext.test\r\nTo: probe@lab.test\r\n"
                   b"Subject: first built-in message\r\n\r\nHello.\r\n"),
@@ -212,13 +217,36 @@ class Conn(fakelib.LineConn):
                 self.garbage_for_tls()
             elif verb in (b"USER", b"PASS"):
                 self.err("use STLS first")
-            elif verb == b"NOOP":
-                self.ok()
-            elif verb == b"QUIT":
-                self.ok("bye")
-                raise Closed()
             else:
-                self.err("unknown command")
+                self.otherwise(verb, "unknown command")
+
+    def otherwise(self, verb, refusal):
+        """NOOP, QUIT (then Closed), or -ERR refusal for any other verb."""
+        if verb == b"NOOP":
+            self.ok()
+        elif verb == b"QUIT":
+            self.ok("bye")
+            raise Closed()
+        else:
+            self.err(refusal)
+
+    # --- echo-password -----------------------------------------------------------
+
+    def serve_echo(self):
+        user = b""
+        while True:
+            verb, args = self.command()
+            if verb == b"CAPA":
+                self.multiline("Capability list follows", b"USER\r\nTOP\r\nUIDL\r\n",
+                               "[USER TOP UIDL]")
+            elif verb == b"USER" and args:
+                user = args[0]
+                self.ok("send PASS")
+            elif verb == b"PASS":
+                self.send(b"-ERR [AUTH] %s: wrong password '%s'\r\n" % (user, self.rest),
+                          note="-ERR [AUTH] ...: wrong password '***'")
+            else:
+                self.otherwise(verb, "not now")
 
     # --- healthy ---------------------------------------------------------------
 
@@ -388,6 +416,9 @@ class Conn(fakelib.LineConn):
             self.drip(f"+OK {self.server.args.name} POP3 pop3fake drip\r\n".encode(),
                       self.server.args.drip_interval)
             self.serve_healthy()
+        elif mode == "echo-password":
+            self.greet()
+            self.serve_echo()
         elif mode == "close-mid-reply":
             self.greet()
             while self.command()[0] != b"CAPA":

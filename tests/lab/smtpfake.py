@@ -21,6 +21,12 @@ accept loop, reading lines). Modes (--mode):
   starttls-garbage  normal greeting; EHLO lists STARTTLS; STARTTLS is answered
                     "220 2.0.0 Ready to start TLS" followed by garbage bytes
                     instead of a TLS handshake; then keeps the connection open
+  starttls-inject   as healthy, and EHLO lists STARTTLS; STARTTLS is answered
+                    "220 2.0.0 Ready to start TLS" and, in the same write, a
+                    plaintext line "250 injected before the TLS handshake"
+                    (a man in the middle's reply, RFC 3207 5); then a real
+                    TLS handshake (--tls-cert, --tls-key) and the healthy
+                    dialogue over TLS
   healthy           a minimal correct server: 220 greeting; EHLO multi-line
                     (PIPELINING, SIZE, 8BITMIME); HELO, MAIL, RCPT, RSET,
                     NOOP 250; DATA 354 then 250 after the final "."; VRFY
@@ -42,12 +48,13 @@ with:  ! grep -Eq '^[0-9]+ > DATA' LOG
 Options: --listen IP:PORT (required), --mode MODE (required), --pidfile
 FILE (written once the socket listens, removed on exit), --log FILE,
 --name NAME (greeting host name, default fake.lab.test), --drip-interval
-SECONDS (default 1), --seed N (reproducible garbage). SIGTERM or SIGINT:
-exit 0.
+SECONDS (default 1), --seed N (reproducible garbage), --tls-cert FILE
+and --tls-key FILE (PEM; starttls-inject). SIGTERM or SIGINT: exit 0.
 """
 
 import argparse
 import os
+import ssl
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -56,7 +63,8 @@ from fakelib import Closed, printable
 
 MODES = ("silent", "endless-greeting", "huge-line", "mixed-codes", "drip",
          "garbage", "close-mid-reply", "greeting-421", "starttls-garbage",
-         "healthy")
+         "healthy", "starttls-inject")
+INJECTED = b"250 injected before the TLS handshake\r\n"
 
 stderr = fakelib.stderr_logger("smtpfake")
 
@@ -109,11 +117,28 @@ class Conn(fakelib.LineConn):
             elif verb == b"QUIT":
                 self.reply("221 2.0.0 Bye")
                 raise Closed()
+            elif verb == b"STARTTLS" and starttls == "inject":
+                self.send(b"220 2.0.0 Ready to start TLS\r\n" + INJECTED)
+                self.start_tls()
+                starttls = False
             elif verb == b"STARTTLS" and starttls:
                 self.reply("220 2.0.0 Ready to start TLS")
                 self.garbage_for_tls()
             else:
                 self.reply("502 5.5.2 Error: command not recognized")
+
+    def start_tls(self):
+        """The server side of a TLS handshake on this connection; the
+        dialogue goes on over TLS."""
+        if self.buf:  # the client sent more after STARTTLS: not TLS
+            self.log(f"[{len(self.buf)} bytes after STARTTLS, not TLS]")
+            raise Closed()
+        try:
+            self.sock = self.server.tls.wrap_socket(self.sock, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            self.log(f"[TLS handshake failed: {e}]")
+            raise Closed()
+        self.log("[TLS started]")
 
     # --- the modes -----------------------------------------------------------
 
@@ -152,10 +177,20 @@ class Conn(fakelib.LineConn):
         elif mode == "healthy":
             self.reply(f"220 {name} ESMTP smtpfake")
             self.serve()
+        elif mode == "starttls-inject":
+            self.reply(f"220 {name} ESMTP smtpfake")
+            self.serve(starttls="inject")
 
 
 class Server(fakelib.LineServer):
     conn_class = Conn
+
+    def __init__(self, args, say):
+        super().__init__(args, say)
+        self.tls = None
+        if args.tls_cert:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(args.tls_cert, args.tls_key)
 
 
 def main():
@@ -167,7 +202,11 @@ def main():
     p.add_argument("--name", default="fake.lab.test")
     p.add_argument("--drip-interval", type=float, default=1.0)
     p.add_argument("--seed", type=int)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     args = p.parse_args()
+    if args.mode == "starttls-inject" and not (args.tls_cert and args.tls_key):
+        p.error("--mode starttls-inject needs --tls-cert and --tls-key")
     if args.drip_interval < 0:
         p.error("--drip-interval must be >= 0")
     if any(c in args.name for c in "\r\n"):

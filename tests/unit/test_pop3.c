@@ -84,6 +84,14 @@ multi_line_caps(void)
 			break;
 	}
 	CHECK(rc == -1 && m.lines == POP3_LINES_MAX + 1);
+	/* a cap of its own for a message read (bytes decide there) */
+	m = (struct pop3_multi){.max_lines = 3};
+	for (i = 0; i < 10; i++) {
+		n = 0;
+		if ((rc = pop3_multi_feed(&m, line, &n)) == -1)
+			break;
+	}
+	CHECK(rc == -1 && i == 3);
 }
 
 static void

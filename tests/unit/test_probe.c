@@ -1,6 +1,7 @@
 /*
- * test_probe.c - probe tokens (only ours verify), the probe message, and
- * what delivered headers say: Received chains, Delivered-To, X-Original-To.
+ * test_probe.c - probe tokens (only ours verify, and only for the message
+ * they were made for), the probe message, and what delivered headers say:
+ * Received chains, Delivered-To, X-Original-To.
  */
 #include <stdlib.h>
 
@@ -8,41 +9,151 @@
 
 #include "unit.h"
 
+/* A probe made with key, as it arrives: LF lines, unstuffed (POP3). */
 static void
-token_round_trip(void)
+make(struct probe *pr, const char *key, struct buf *msg)
 {
-	struct probe pr;
-	char nonce[33];
-	long long t;
+	struct buf crlf = BUF_INIT(8192);
 
-	CHECK(probe_new(&pr, "secret") == 0);
-	CHECK(strlen(pr.nonce) == 32);
-	CHECK(probe_verify(pr.token, "secret", &t, nonce) == 1);
-	CHECK(t == pr.time);
-	CHECK_STR(nonce, pr.nonce);
+	CHECK(probe_new(pr, 2000000000) == 0);
+	CHECK(probe_message(pr, key, "a@lab.test", "b@ext.test", "lab.test",
+			    &crlf) == 0);
+	buf_reset(msg);
+	for (size_t i = 0; i < crlf.len; i++)
+		if (crlf.data[i] != '\r')
+			buf_append(msg, crlf.data + i, 1);
+	buf_free(&crlf);
+}
+
+static enum probe_verdict
+verdict(const char *msg, size_t len, const char *key, struct probe_token *tk)
+{
+	static struct probe_headers h;
+
+	return probe_verify_message(msg, len, key, &h, tk);
 }
 
 static void
-foreign_tokens_do_not_verify(void)
+token_round_trip(void)
 {
+	struct buf msg = BUF_INIT(8192);
+	struct probe_token tk;
 	struct probe pr;
-	char nonce[33], forged[128];
-	long long t;
 
-	CHECK(probe_new(&pr, "secret") == 0);
-	CHECK(probe_verify(pr.token, "other", &t, nonce) == 0);
-	/* one digit of the MAC changed */
-	snprintf(forged, sizeof(forged), "%s", pr.token);
-	forged[strlen(forged) - 1] ^= 1;
-	CHECK(probe_verify(forged, "secret", &t, nonce) == 0);
-	/* a younger time with the old MAC */
-	snprintf(forged, sizeof(forged), "v1 %lld %s %s", pr.time + 1, pr.nonce,
-		 strrchr(pr.token, ' ') + 1);
-	CHECK(probe_verify(forged, "secret", &t, nonce) == 0);
-	CHECK(probe_verify("", "secret", &t, nonce) == 0);
-	CHECK(probe_verify("v1 1 abc def", "secret", &t, nonce) == 0);
-	snprintf(forged, sizeof(forged), "%.100s trailing", pr.token);
-	CHECK(probe_verify(forged, "secret", &t, nonce) == 0);
+	make(&pr, "secret", &msg);
+	CHECK(strlen(pr.tk.nonce) == 32 && strlen(pr.tk.mac) == 32);
+	CHECK(pr.tk.end == 2000000000);
+	CHECK(verdict(msg.data, msg.len, "secret", &tk) == PROBE_OURS);
+	CHECK(tk.time == pr.tk.time && tk.end == pr.tk.end);
+	CHECK_STR(tk.nonce, pr.tk.nonce);
+	/* a run that ends before it began has ended when it began */
+	CHECK(probe_new(&pr, 1) == 0 && pr.tk.end == pr.tk.time);
+	buf_free(&msg);
+}
+
+/* msg with from replaced by to (once): a message the token was not for. */
+static void
+edit(const struct buf *msg, const char *from, const char *to, struct buf *out)
+{
+	const char *at = strstr(msg->data, from);
+
+	buf_reset(out);
+	CHECK(at != NULL);
+	if (at == NULL)
+		return;
+	buf_append(out, msg->data, (size_t)(at - msg->data));
+	buf_puts(out, to);
+	buf_puts(out, at + strlen(from));
+}
+
+static void
+token_bound_to_its_message(void)
+{
+	struct buf msg = BUF_INIT(8192), other = BUF_INIT(8192);
+	struct probe_token tk;
+	struct probe pr;
+	char from[100], to[100];
+
+	make(&pr, "secret", &msg);
+	CHECK(verdict(msg.data, msg.len, "other", &tk) == PROBE_FOREIGN);
+	/* the header in a forward: another body */
+	edit(&msg, "This message was sent", "Look: this message was sent",
+	     &other);
+	CHECK(verdict(other.data, other.len, "secret", &tk) == PROBE_FOREIGN);
+	/* the header and the body under another Message-ID */
+	edit(&msg, "Message-ID: <imscheck.", "Message-ID: <mine.", &other);
+	CHECK(verdict(other.data, other.len, "secret", &tk) == PROBE_FOREIGN);
+	/* a later end of run, the MAC as it was */
+	snprintf(from, sizeof(from), " %lld %s ", pr.tk.end, pr.tk.nonce);
+	snprintf(to, sizeof(to), " %lld %s ", pr.tk.end + 1, pr.tk.nonce);
+	edit(&msg, from, to, &other);
+	CHECK(verdict(other.data, other.len, "secret", &tk) == PROBE_FOREIGN);
+	/* the body refolded as CRLF, an empty line added at its end: the same
+	 */
+	buf_reset(&other);
+	for (size_t i = 0; i < msg.len; i++)
+		buf_append(&other, msg.data[i] == '\n' ? "\r\n" : msg.data + i,
+			   msg.data[i] == '\n' ? 2 : 1);
+	buf_puts(&other, "\r\n");
+	CHECK(verdict(other.data, other.len, "secret", &tk) == PROBE_OURS);
+	/* a first Message-ID counts: one added after it changes nothing */
+	edit(&msg, "MIME-Version:", "Message-ID: <x@y>\nMIME-Version:", &other);
+	CHECK(verdict(other.data, other.len, "secret", &tk) == PROBE_OURS);
+	CHECK(verdict("Subject: x\n\nbody\n", 17, "secret", &tk) == PROBE_NONE);
+	buf_free(&msg);
+	buf_free(&other);
+}
+
+static void
+token_syntax(void)
+{
+	static const char *const bad[] = {
+	    "",
+	    "v1 1 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 1 2 0000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 1 2 00000000000000000000000000000000 "
+	    "0000000000000000000000000000000A",
+	    "v2 -1 2 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 3 2 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 1 1000000000000000000 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 1  2 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000",
+	    "v2 1 2 00000000000000000000000000000000 "
+	    "00000000000000000000000000000000 x",
+	    "v2 1 2 00000000000000000000000000000000",
+	};
+	struct probe_token tk;
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		CHECK(probe_token_parse(bad[i], &tk) == -1);
+	CHECK(probe_token_parse("v2 1 999999999999999999 "
+				"0123456789abcdef0123456789abcdef "
+				"00000000000000000000000000000000 \t",
+				&tk) == 0);
+	CHECK(tk.time == 1 && tk.end == 999999999999999999LL);
+	CHECK(probe_token_ended(&tk, 2e18));
+	CHECK(!probe_token_ended(&tk, 999999999999999999.0 - 1e3));
+}
+
+static void
+body_digest_is_canonical(void)
+{
+	unsigned char a[PROBE_DIGEST_LEN], b[PROBE_DIGEST_LEN];
+
+	/* RFC 6376 3.4.3: an empty body is one CRLF, as is a blank one */
+	probe_body_digest("", 0, a);
+	probe_body_digest("\n\r\n\n", 4, b);
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+	probe_body_digest("x\r\n\r\ny", 6, a);
+	probe_body_digest("x\n\ny\n\n", 6, b);
+	CHECK(memcmp(a, b, sizeof(a)) == 0);
+	probe_body_digest("x\n\ny ", 5, b);
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
 }
 
 static void
@@ -53,15 +164,17 @@ message_is_tagged(void)
 	struct probe pr;
 	char want[80];
 
-	CHECK(probe_new(&pr, "k") == 0);
-	CHECK(probe_message(&pr, "a@lab.test", "b@ext.test", "lab.test", &b) ==
-	      0);
+	CHECK(probe_new(&pr, 0) == 0);
+	CHECK(probe_message(&pr, "k", "a@lab.test", "b@ext.test", "lab.test",
+			    &b) == 0);
 	CHECK(probe_parse_headers(b.data, b.len, &h) == 0);
 	CHECK_STR(h.token, pr.token);
-	snprintf(want, sizeof(want), "<imscheck.%lld.%s@lab.test>", pr.time,
-		 pr.nonce);
+	snprintf(want, sizeof(want), "<imscheck.%lld.%s@lab.test>", pr.tk.time,
+		 pr.tk.nonce);
 	CHECK_STR(h.message_id, want);
-	snprintf(want, sizeof(want), "\r\n.Token: %s\r\n", pr.nonce);
+	CHECK_STR(pr.message_id, want);
+	CHECK(strncmp(b.data + h.body, "This message", 12) == 0);
+	snprintf(want, sizeof(want), "\r\n.Token: %s\r\n", pr.tk.nonce);
 	CHECK(strstr(b.data, want) != NULL);
 	buf_free(&b);
 }
@@ -334,6 +447,7 @@ delivered_headers(void)
 	CHECK_STR(h.received[1].from_ip, "127.25.0.10");
 	CHECK_STR(h.received[1].for_, "probe@ext.test");
 	CHECK_STR(h.token, "v1 1 2 3");
+	CHECK_STR(msg + h.body, "Received: from body (not a header)\r\n");
 }
 
 static void
@@ -350,7 +464,9 @@ main(void)
 {
 	unit_suite = "unit/probe";
 	RUN(token_round_trip);
-	RUN(foreign_tokens_do_not_verify);
+	RUN(token_bound_to_its_message);
+	RUN(token_syntax);
+	RUN(body_digest_is_canonical);
 	RUN(message_is_tagged);
 	RUN(received_clauses);
 	RUN(hop_forms);

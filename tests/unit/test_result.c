@@ -1,6 +1,7 @@
 /*
- * test_result.c - the result model: sanitising, perfdata, and the exact
- * plugin output that Nagios and Icinga parse (golden strings).
+ * test_result.c - the result model: sanitising, masking the run's secrets,
+ * perfdata, and the exact plugin output that Nagios and Icinga parse
+ * (golden strings).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -229,6 +230,94 @@ fail_keeps_problems_in_long_output(void)
 	result_free(&r);
 }
 
+static void
+secrets_masked_everywhere(void)
+{
+	struct result r;
+	char *text;
+
+	result_init(&r, "X");
+	CHECK(result_secret(&r, "s3|cr\tet") == 0);
+	result_subject(&r, "box s3|cr\tet");
+	result_problem(&r, STATE_CRITICAL,
+		       "-ERR s3|cr\tet is wrong, s3|cr\tet");
+	result_line(&r, STATE_OK, "S: +OK s3|cr\tets3|cr\tet");
+	result_summary(&r, "typed s3|cr");
+	text = render(&r);
+	CHECK_STR(text, "X CRITICAL - box ********: -ERR ******** is wrong, "
+			"********; typed s3/cr\n"
+			"[CRITICAL] -ERR ******** is wrong, ********\n"
+			"[OK] S: +OK ****************\n");
+	free(text);
+	result_free(&r);
+	CHECK(r.nsecrets == 0);
+}
+
+/* Whether text shows at least 4 bytes of secret's beginning. */
+static bool
+shows_prefix(const char *text, const char *secret)
+{
+	char prefix[5];
+
+	snprintf(prefix, sizeof(prefix), "%.4s", secret);
+	return strstr(text, prefix) != NULL;
+}
+
+static void
+secret_cut_is_not_shown(void)
+{
+	const char *secret = "0123456789abcdefghijklmnopqrstuv";
+	char pad[RESULT_LINE_MAX + 8];
+	struct result r;
+
+	result_init(&r, "X");
+	CHECK(result_secret(&r, secret) == 0);
+	/* a secret that crosses where the line is cut is masked whole */
+	for (size_t at = RESULT_LINE_MAX - 20; at < RESULT_LINE_MAX + 4; at++) {
+		memset(pad, 'p', at);
+		pad[at] = '\0';
+		result_line(&r, STATE_OK, "%s%s tail", pad, secret);
+		CHECK(!shows_prefix(r.lines[r.nlines - 1].text, secret));
+	}
+	/*
+	 * One cut at the end of the raw text (20 secrets, 640 bytes, then
+	 * 629 more: it begins 11 bytes before the end), pulled into what the
+	 * line keeps by the 20 masks before it, shorter than what they hide.
+	 */
+	memset(pad, 'p', 629);
+	pad[629] = '\0';
+	result_line(&r, STATE_OK,
+		    "%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s%s", secret,
+		    secret, secret, secret, secret, secret, secret, secret,
+		    secret, secret, secret, secret, secret, secret, secret,
+		    secret, secret, secret, secret, secret, pad, secret);
+	CHECK(strlen(r.lines[r.nlines - 1].text) < RESULT_LINE_MAX - 100);
+	CHECK(!shows_prefix(r.lines[r.nlines - 1].text, secret));
+	result_free(&r);
+}
+
+static void
+secret_limits(void)
+{
+	char big[RESULT_SECRET_MAX + 1];
+	struct result r;
+
+	result_init(&r, "X");
+	CHECK(result_secret(&r, "") == -1);
+	memset(big, 'b', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	CHECK(result_secret(&r, big) == -1);
+	big[RESULT_SECRET_MAX - 1] = '\0';
+	CHECK(result_secret(&r, big) == 0);
+	for (int i = 1; i < RESULT_SECRETS_MAX; i++)
+		CHECK(result_secret(&r, "more") == 0);
+	CHECK(result_secret(&r, "one too many") == -1);
+	/* text without a secret is left as it was */
+	result_summary(&r, "plain text");
+	CHECK_STR(buf_str(&r.summary), "plain text");
+	result_free(&r);
+}
+
 int
 main(void)
 {
@@ -246,5 +335,8 @@ main(void)
 	RUN(problems_then_summary);
 	RUN(subject_alone_and_problem_alone);
 	RUN(fail_keeps_problems_in_long_output);
+	RUN(secrets_masked_everywhere);
+	RUN(secret_cut_is_not_shown);
+	RUN(secret_limits);
 	return unit_failed != 0;
 }
