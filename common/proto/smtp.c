@@ -372,7 +372,6 @@ int
 smtp_auth(struct smtp *s, unsigned mech, const char *user, const char *password)
 {
 	char answers[2][AUTH_ANSWER_MAX], line[AUTH_ANSWER_MAX + 16];
-	const char *name = smtp_auth_name(mech);
 	size_t n, next = 0;
 	int rc;
 
@@ -397,9 +396,9 @@ smtp_auth(struct smtp *s, unsigned mech, const char *user, const char *password)
 		/* More than the mechanism has to say: cancel the exchange. */
 		send_command(s, "*", "*");
 		rc = errorf(s->error, sizeof(s->error),
-			    "AUTH %s: the server asked for more than the "
+			    "the server asked for more than the "
 			    "user name and password (334 after %zu answer%s)",
-			    name, n, n == 1 ? "" : "s");
+			    n, n == 1 ? "" : "s");
 	}
 	explicit_bzero(answers, sizeof(answers));
 	explicit_bzero(line, sizeof(line));
