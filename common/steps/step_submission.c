@@ -24,6 +24,7 @@
 struct outcome {
 	const char *over;      /* "after STARTTLS" or "over TLS" */
 	unsigned mech;	       /* the mechanism used, 0 when none */
+	double auth_seconds;   /* how long AUTH took */
 	char relay_stage[300]; /* the command refused without AUTH */
 };
 
@@ -57,6 +58,21 @@ judge_plaintext(const struct smtp_session *ss, struct result *r)
 			       peer(ss), c->auth);
 }
 
+/* A session that failed on the port of the other way to start TLS. */
+static void
+hint_port(const struct smtp_target *t, struct result *r)
+{
+	if (!t->tls && t->port == SUBMISSIONS_PORT)
+		result_problem(r, r->state,
+			       "port %d is for implicit TLS (RFC 8314): give "
+			       "--tls",
+			       SUBMISSIONS_PORT);
+	else if (t->tls && t->port == SUBMISSION_PORT)
+		result_problem(r, r->state,
+			       "port %d is for STARTTLS: leave out --tls",
+			       SUBMISSION_PORT);
+}
+
 /*
  * Without AUTH, the external recipient must be refused, at MAIL or at
  * RCPT; then RSET.  0 when the session goes on, -1 after a failure.
@@ -67,7 +83,7 @@ relay_test(struct smtp_session *ss, const struct step_submission_conf *conf,
 {
 	struct smtp *s = &ss->smtp;
 	char reply[256];
-	int rc;
+	int rc, class;
 
 	snprintf(o->relay_stage, sizeof(o->relay_stage), "MAIL FROM:<%.256s>",
 		 conf->from);
@@ -77,17 +93,18 @@ relay_test(struct smtp_session *ss, const struct step_submission_conf *conf,
 			 "RCPT TO:<%.256s>", conf->rcpt);
 		rc = smtp_command(s, "%s", o->relay_stage);
 	}
+	class = smtp_class(s);
+	smtp_reply_line(&s->reply, reply, sizeof(reply));
 	if (rc == -1 || smtp_command(s, "RSET") == -1) {
 		smtp_check_refused(ss, ctx, r, "the relay test", -1);
 		return -1;
 	}
-	smtp_reply_line(&s->reply, reply, sizeof(reply));
-	if (smtp_class(s) == 2)
+	if (class == 2)
 		result_problem(r, STATE_CRITICAL,
 			       "%s relays without AUTH: it accepted RCPT "
 			       "TO:<%s> from a client that did not log in",
 			       peer(ss), conf->rcpt);
-	else if (smtp_class(s) == 4)
+	else if (class == 4)
 		result_problem(r, STATE_WARNING,
 			       "%s deferred %s without AUTH (%s): the relay "
 			       "test needs a refusal",
@@ -95,7 +112,7 @@ relay_test(struct smtp_session *ss, const struct step_submission_conf *conf,
 	else
 		result_line(r, STATE_OK, "without AUTH, %s refused %s: %s",
 			    peer(ss), o->relay_stage, reply);
-	if (smtp_class(s) != 5)
+	if (class != 5)
 		o->relay_stage[0] = '\0';
 	return 0;
 }
@@ -121,7 +138,7 @@ mechanism(const struct smtp_session *ss, struct result *r)
 static int
 authenticate(struct smtp_session *ss, const struct step_submission_conf *conf,
 	     const char *password, const struct run_ctx *ctx, struct result *r,
-	     unsigned mech)
+	     unsigned mech, double *seconds)
 {
 	struct smtp *s = &ss->smtp;
 	double started = mono_now();
@@ -135,17 +152,18 @@ authenticate(struct smtp_session *ss, const struct step_submission_conf *conf,
 		smtp_check_refused(ss, ctx, r, what, rc);
 		return -1;
 	}
-	result_perf(r, "auth", mono_now() - started, "s", NULL, NULL, 0, NAN);
+	*seconds = mono_now() - started;
 	return 0;
 }
 
 /*
  * Log in, and offer the envelope as the user: MAIL FROM, RCPT TO, RSET.
- * The mechanism used, or 0 after a problem in r.
+ * 0 with the mechanism and its time in o, or -1 after a problem in r.
  */
-static unsigned
+static int
 login(struct smtp_session *ss, const struct step_submission_conf *conf,
-      const char *password, const struct run_ctx *ctx, struct result *r)
+      const char *password, const struct run_ctx *ctx, struct result *r,
+      struct outcome *o)
 {
 	unsigned mech;
 
@@ -154,14 +172,16 @@ login(struct smtp_session *ss, const struct step_submission_conf *conf,
 			       "AUTH not tried: the password goes only to a "
 			       "server whose certificate verifies "
 			       "(--no-verify sends it anyway)");
-		return 0;
+		return -1;
 	}
 	if ((mech = mechanism(ss, r)) == 0 ||
-	    authenticate(ss, conf, password, ctx, r, mech) == -1 ||
+	    authenticate(ss, conf, password, ctx, r, mech, &o->auth_seconds) ==
+		-1 ||
 	    smtp_check_envelope(ss, ctx, r, conf->from, conf->rcpt) == -1)
-		return 0;
+		return -1;
 	smtp_command(&ss->smtp, "RSET");
-	return mech;
+	o->mech = mech;
+	return 0;
 }
 
 static void
@@ -186,23 +206,20 @@ summary(const struct smtp_session *ss, const struct step_submission_conf *conf,
 /* Over TLS: the certificate, the relay test, AUTH and the envelope. */
 static void
 submit(struct smtp_session *ss, const struct step_submission_conf *conf,
-       const char *password, const struct run_ctx *ctx, struct result *r)
+       const char *password, const struct run_ctx *ctx, struct result *r,
+       struct outcome *o)
 {
-	struct outcome o = {.over = conf->target.tls ? "over TLS"
-						     : "after STARTTLS"};
-
 	smtp_check_cert(ss, &conf->target, r);
-	if (conf->relay_test && relay_test(ss, conf, ctx, r, &o) == -1)
+	if (conf->relay_test && relay_test(ss, conf, ctx, r, o) == -1)
 		return;
 	if (ss->smtp.caps.auth_mechs == 0) {
 		result_problem(r, STATE_CRITICAL, "%s does not offer AUTH %s",
-			       peer(ss), o.over);
+			       peer(ss), o->over);
 		return;
 	}
-	if (conf->user != NULL &&
-	    (o.mech = login(ss, conf, password, ctx, r)) == 0)
+	if (conf->user != NULL && login(ss, conf, password, ctx, r, o) == -1)
 		return;
-	summary(ss, conf, &o, r);
+	summary(ss, conf, o, r);
 }
 
 void
@@ -210,15 +227,21 @@ step_submission_run(const struct step_submission_conf *conf,
 		    const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp_session ss = {0};
+	struct outcome o = {.over = conf->target.tls ? "over TLS"
+						     : "after STARTTLS"};
 	char password[PASSWORD_MAX] = "";
 
 	if (conf->user != NULL &&
 	    password_load(conf->password_file, password, r) == -1)
 		return;
 	if (smtp_check_open(&ss, &conf->target, ctx, r) == 0)
-		submit(&ss, conf, password, ctx, r);
+		submit(&ss, conf, password, ctx, r, &o);
+	else if (ss.smtp.connected)
+		hint_port(&conf->target, r);
 	judge_plaintext(&ss, r);
 	smtp_check_perf(&ss, ctx, r);
+	if (o.mech != 0)
+		result_perf(r, "auth", o.auth_seconds, "s", NULL, NULL, 0, NAN);
 	smtp_check_close(&ss, ctx, r);
 	explicit_bzero(password, sizeof(password));
 }

@@ -25,6 +25,16 @@ accept loop, reading lines). Modes (--mode):
                     (PIPELINING, SIZE, 8BITMIME); HELO, MAIL, RCPT, RSET,
                     NOOP 250; DATA 354 then 250 after the final "."; VRFY
                     252; QUIT 221 and close; anything else 502
+  auth-stall        healthy, with a real STARTTLS (--tls-cert, --tls-key)
+                    and "AUTH PLAIN LOGIN" in the EHLO after it; AUTH is
+                    never answered (the connection stays open, reading)
+  auth-endless      the same, but AUTH and every line after it get "334 ",
+                    forever: a challenge that never ends
+  auth-garbage      the same, but AUTH is answered with 64 KiB of random
+                    bytes (inside TLS); then keeps the connection open
+
+In the auth modes the command log masks the credentials: "AUTH PLAIN
+********", and every line after AUTH is "********".
 
 Every connection, every line received and every reply line written are
 appended to the --log file (if given), one event a line:
@@ -42,26 +52,40 @@ with:  ! grep -Eq '^[0-9]+ > DATA' LOG
 Options: --listen IP:PORT (required), --mode MODE (required), --pidfile
 FILE (written once the socket listens, removed on exit), --log FILE,
 --name NAME (greeting host name, default fake.lab.test), --drip-interval
-SECONDS (default 1), --seed N (reproducible garbage). SIGTERM or SIGINT:
+SECONDS (default 1), --seed N (reproducible garbage), --tls-cert FILE and
+--tls-key FILE (PEM; required by the auth modes). SIGTERM or SIGINT:
 exit 0.
 """
 
 import argparse
 import os
+import ssl
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib
 from fakelib import Closed, printable
 
+AUTH_MODES = ("auth-stall", "auth-endless", "auth-garbage")
 MODES = ("silent", "endless-greeting", "huge-line", "mixed-codes", "drip",
          "garbage", "close-mid-reply", "greeting-421", "starttls-garbage",
-         "healthy")
+         "healthy") + AUTH_MODES
 
 stderr = fakelib.stderr_logger("smtpfake")
 
 
 class Conn(fakelib.LineConn):
+    in_auth = False  # the lines after AUTH carry credentials
+
+    def shown(self, line):
+        """The line as logged: no credentials."""
+        if self.in_auth:
+            return b"********"
+        words = line.split(b" ")
+        if words[0].upper() == b"AUTH" and len(words) > 2:
+            return b" ".join(words[:2]) + b" ********"
+        return line
+
     def reply(self, *lines):
         """A (multi-line) reply from 'CODE text' strings."""
         out = []
@@ -73,9 +97,11 @@ class Conn(fakelib.LineConn):
 
     # --- the healthy dialogue ----------------------------------------------
 
-    def serve(self, starttls=False):
-        """A minimal correct SMTP dialogue after the greeting."""
+    def serve(self, starttls=False, tls=None):
+        """A minimal correct SMTP dialogue after the greeting; with tls (an
+        SSLContext), STARTTLS starts TLS and AUTH is offered after it."""
         name = self.server.args.name
+        secure = False
         while True:
             line = self.readline()
             self.log_received(line)
@@ -83,9 +109,18 @@ class Conn(fakelib.LineConn):
             if verb == b"EHLO":
                 caps = [f"250 {name}", "250 PIPELINING", "250 SIZE 10240000",
                         "250 8BITMIME"]
-                if starttls:
+                if (starttls or tls) and not secure:
                     caps.append("250 STARTTLS")
+                if secure:
+                    caps.append("250 AUTH PLAIN LOGIN")
                 self.reply(*caps)
+            elif verb == b"STARTTLS" and tls and not secure:
+                self.reply("220 2.0.0 Ready to start TLS")
+                self.start_tls(tls)
+                secure = True
+            elif verb == b"AUTH" and secure:
+                self.in_auth = True
+                self.hostile_auth()
             elif verb == b"HELO":
                 self.reply(f"250 {name}")
             elif verb == b"MAIL":
@@ -114,6 +149,27 @@ class Conn(fakelib.LineConn):
                 self.garbage_for_tls()
             else:
                 self.reply("502 5.5.2 Error: command not recognized")
+
+    def start_tls(self, ctx):
+        """The server side of the TLS handshake; Closed if it fails."""
+        try:
+            self.sock = ctx.wrap_socket(self.sock, server_side=True)
+        except (OSError, ssl.SSLError) as e:
+            self.log(f"TLS handshake failed: {e}")
+            raise Closed()
+        self.log("TLS started")
+
+    def hostile_auth(self):
+        """What the auth modes do once the client says AUTH."""
+        mode = self.server.args.mode
+        if mode == "auth-stall":
+            self.drain()
+        elif mode == "auth-endless":
+            while True:
+                self.reply("334 ")
+                self.log_received(self.readline())
+        elif mode == "auth-garbage":
+            self.garbage()
 
     # --- the modes -----------------------------------------------------------
 
@@ -152,10 +208,20 @@ class Conn(fakelib.LineConn):
         elif mode == "healthy":
             self.reply(f"220 {name} ESMTP smtpfake")
             self.serve()
+        elif mode in AUTH_MODES:
+            self.reply(f"220 {name} ESMTP smtpfake {mode}")
+            self.serve(tls=self.server.tls)
 
 
 class Server(fakelib.LineServer):
     conn_class = Conn
+
+    def __init__(self, args, say):
+        super().__init__(args, say)
+        self.tls = None
+        if args.tls_cert:
+            self.tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            self.tls.load_cert_chain(args.tls_cert, args.tls_key)
 
 
 def main():
@@ -167,11 +233,17 @@ def main():
     p.add_argument("--name", default="fake.lab.test")
     p.add_argument("--drip-interval", type=float, default=1.0)
     p.add_argument("--seed", type=int)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     args = p.parse_args()
     if args.drip_interval < 0:
         p.error("--drip-interval must be >= 0")
     if any(c in args.name for c in "\r\n"):
         p.error("--name must be one line")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        p.error("--tls-cert and --tls-key go together")
+    if args.mode in AUTH_MODES and args.tls_cert is None:
+        p.error(f"--mode {args.mode} needs --tls-cert and --tls-key")
 
     fakelib.run_until_signal(lambda: Server(args, stderr).run(), args.pidfile,
                              stderr)
