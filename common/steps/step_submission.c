@@ -255,6 +255,9 @@ step_submission_validate(struct step_submission_conf *conf, char *err,
 	if (t->port == 0)
 		t->port = t->tls ? SUBMISSIONS_PORT : SUBMISSION_PORT;
 	t->starttls = !t->tls;
+	if (conf->user != NULL && strlen(conf->user) > SMTP_AUTH_FIELD_MAX)
+		return errorf(err, errlen, "--user: longer than %d bytes",
+			      SMTP_AUTH_FIELD_MAX);
 	if (conf->password_file != NULL && conf->user == NULL)
 		return errorf(err, errlen, "--password-file needs -u/--user");
 	if (conf->relay_test && conf->rcpt == NULL)
