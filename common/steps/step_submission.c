@@ -233,7 +233,7 @@ step_submission_run(const struct step_submission_conf *conf,
 
 	if (conf->user != NULL &&
 	    password_load(conf->password_file, password, r) == -1)
-		return;
+		goto done;
 	if (smtp_check_open(&ss, &conf->target, ctx, r) == 0)
 		submit(&ss, conf, password, ctx, r, &o);
 	else if (ss.smtp.connected)
@@ -243,6 +243,7 @@ step_submission_run(const struct step_submission_conf *conf,
 	if (o.mech != 0)
 		result_perf(r, "auth", o.auth_seconds, "s", NULL, NULL, 0, NAN);
 	smtp_check_close(&ss, ctx, r);
+done:
 	explicit_bzero(password, sizeof(password));
 }
 
