@@ -389,13 +389,14 @@ exact_long_options(struct opt_set *set, int argc, char **argv, char *err,
 {
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
-		size_t len = strcspn(a + 2, "=");
 		const struct opt *match = NULL;
+		size_t len;
 
 		if (strcmp(a, "--") == 0)
 			break;
 		if (strncmp(a, "--", 2) != 0)
 			continue;
+		len = strcspn(a + 2, "="); /* past "--" only when it is there */
 		for (size_t k = 0; k < set->n && match == NULL; k++)
 			if (strlen(set->slot[k].o->name) == len &&
 			    strncmp(set->slot[k].o->name, a + 2, len) == 0)
