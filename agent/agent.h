@@ -99,32 +99,41 @@ struct check {
 
 	/* The spool: which version of the record this row shows. */
 	struct record_version version;
-	bool seen;	 /* in the latest scan */
-	bool bad_logged; /* this version of the record did not parse */
+	bool seen; /* in the latest scan */
 };
 
-struct idmap;
+/* An entry of a map by name (table.c): the first member of its entries. */
+struct name_node {
+	struct name_node *next;
+	const char *name; /* in the entry */
+};
+
+struct namemap;
+struct spool_walk;
 
 /* A spool record that did not parse, remembered so it is logged once. */
 struct bad_record {
-	struct bad_record *next;
+	struct name_node node;
 	struct record_version version;
 	bool seen; /* in the latest scan */
 	char name[SPOOL_ID_MAX];
 };
 
 /*
- * The rows, sorted by index, the index each id has ever had, and the spool
- * records that did not parse and have no row (logged once each).
+ * The rows, sorted by index, the index each id has ever had, the spool
+ * records that did not parse (logged once each; a row, if they have one,
+ * keeps its last good result), and the spool scan in progress.  Both maps
+ * find a name in constant time: a scan looks up every record it sees.
  */
 struct table {
 	struct check **rows;
 	size_t n;
 	size_t cap;
 	uint32_t next_index;
-	struct idmap *ids;
-	struct bad_record *bad;
-	bool spool_unreadable; /* said once, until it can be read again */
+	struct namemap *ids;
+	struct namemap *bad;
+	struct spool_walk *walk; /* NULL between scans */
+	bool spool_unreadable;	 /* said once, until it can be read again */
 };
 
 void table_init(struct table *t);
@@ -140,6 +149,16 @@ struct check *table_add(struct table *t, const char *id,
 			enum check_source source);
 /* Remove and free the row at position i. */
 void table_remove(struct table *t, size_t i);
+
+/*
+ * The refused spool records: the one of name (NULL if none), a new one
+ * (NULL without memory), forgetting one, and forgetting those not seen
+ * since the last prune (the others are then marked unseen).
+ */
+struct bad_record *table_bad_find(const struct table *t, const char *name);
+struct bad_record *table_bad_add(struct table *t, const char *name);
+void table_bad_forget(struct table *t, struct bad_record *b);
+void table_bad_prune(struct table *t);
 /* The position of the first row whose index is at least index. */
 size_t table_lower_bound(const struct table *t, uint32_t index);
 
@@ -189,8 +208,16 @@ double runner_next_event(const struct runner *run);
 
 /*
  * The spool: read the records that changed since the last scan into
- * spool rows, and remove the rows whose record went.
+ * spool rows, and remove the rows whose record went.  spool_scan_step()
+ * does at most about budget seconds of a scan (beginning one when none
+ * is under way) and returns true when the scan has ended, so that the
+ * agent's loop serves SNMP between the steps of a large spool;
+ * spool_scan() does a whole scan at once.  spool_scan_end() abandons a
+ * scan under way.
  */
+bool spool_scan_step(struct table *t, const char *dir, notify_fn notify,
+		     double budget);
 void spool_scan(struct table *t, const char *dir, notify_fn notify);
+void spool_scan_end(struct table *t);
 
 #endif

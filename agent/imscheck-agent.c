@@ -35,6 +35,11 @@
 #define DEFAULT_PROFILE "/etc/imscheck/imscheck.conf"
 #define DEFAULT_USER	"imscheck"
 #define POLL_MAX	1024 /* SNMP sockets, the signal pipe, running checks */
+/*
+ * A spool scan goes in slices this long, SNMP served in between: a spool
+ * of 100,000 records takes a few hundred milliseconds to look at.
+ */
+#define SCAN_SLICE_S 0.005
 
 static int signal_pipe[2] = {-1, -1};
 static volatile sig_atomic_t got_hup, got_term;
@@ -166,8 +171,13 @@ drop_privileges(const struct agent_conf *conf)
 		diag_log(LOG_ERR, "agent.user %s is root: name another", user);
 		return -1;
 	}
-	if (setgroups(0, NULL) == -1 || setgid(pw->pw_gid) == -1 ||
-	    setuid(pw->pw_uid) == -1 || setuid(0) != -1) {
+	/*
+	 * The user's supplementary groups too (initgroups, before the uid
+	 * goes): a spool or password file may be readable through one.
+	 */
+	if (initgroups(pw->pw_name, pw->pw_gid) == -1 ||
+	    setgid(pw->pw_gid) == -1 || setuid(pw->pw_uid) == -1 ||
+	    setuid(0) != -1) {
 		diag_log(LOG_ERR, "cannot become %s: %s", user,
 			 strerror(errno));
 		return -1;
@@ -267,6 +277,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 		return;
 	}
 	runner_sync(run, t, &fresh);
+	/* The spool may be another one: the next scan begins afresh. */
+	spool_scan_end(t);
 	agent_conf_free(conf);
 	*conf = fresh;
 	run->conf = conf;
@@ -278,7 +290,8 @@ reload(const char *path, struct agent_conf *conf, struct runner *run,
 /*
  * Poll the SNMP sockets, the signal pipe and the checks' pipes until the
  * earliest of net-snmp's timeout, the runner's next event and the next
- * spool scan, then serve whatever is ready.
+ * spool scan (at once while a scan is under way), then serve whatever is
+ * ready and go on with the scan for one slice.
  */
 static void
 loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
@@ -300,7 +313,9 @@ loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
 	nsnmp = n;
 	pfd[n++] = (struct pollfd){signal_pipe[0], POLLIN, 0};
 	n += runner_pollfds(run, pfd + n, POLL_MAX - n);
-	if (conf->spool != NULL && *next_scan < wake)
+	if (conf->spool != NULL && t->walk != NULL)
+		wake = now;
+	else if (conf->spool != NULL && *next_scan < wake)
 		wake = *next_scan;
 	if (!block && now + (double)tv.tv_sec + tv.tv_usec / 1e6 < wake)
 		wake = now + (double)tv.tv_sec + tv.tv_usec / 1e6;
@@ -329,10 +344,9 @@ loop_once(struct runner *run, struct table *t, const struct agent_conf *conf,
 	run_alarms();
 	now = mono_now();
 	runner_service(run, t, now);
-	if (conf->spool != NULL && now >= *next_scan) {
-		spool_scan(t, conf->spool, mib_notify);
+	if (conf->spool != NULL && (t->walk != NULL || now >= *next_scan) &&
+	    spool_scan_step(t, conf->spool, mib_notify, SCAN_SLICE_S))
 		*next_scan = mono_now() + conf->spool_scan;
-	}
 	netsnmp_large_fd_set_cleanup(&fds);
 	netsnmp_large_fd_set_cleanup(&ready);
 }

@@ -2,12 +2,15 @@
  * spooldir.c - the results that Nagios or Icinga had the plugins write to
  * the spool (--spool DIR): one record per check id, replaced atomically.
  * A scan reads only the records that changed (inode, mtime and size), so
- * that thousands of records cost a stat each.  A record that does not
- * parse is logged once and skipped; its row keeps the last good result.
+ * that thousands of records cost a stat each, and goes in slices of a few
+ * milliseconds, so that the agent answers SNMP in between.  A record that
+ * does not parse is logged once and skipped; its row keeps the last good
+ * result.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "core/deadline.h"
 #include "core/diag.h"
 
 #include "agent.h"
@@ -37,27 +41,40 @@ same_version(const struct record_version *v, const struct stat *st)
 	       v->size == now.size;
 }
 
-/* Read a record of at most SPOOL_RECORD_MAX bytes. */
+/*
+ * Read a record of at most SPOOL_RECORD_MAX bytes; *st becomes the stat
+ * of what was read.  The name may have been replaced since the scan's
+ * stat: O_NONBLOCK keeps a FIFO put there from blocking the agent for
+ * ever (open waits for a writer), and fstat refuses all but a file.
+ */
 static int
-slurp(int dfd, const char *name, char *text, size_t *len, char *err,
-      size_t errlen)
+slurp(int dfd, const char *name, struct stat *st, char *text, size_t *len,
+      char *err, size_t errlen)
 {
-	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	ssize_t got;
+	int fd =
+	    openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	ssize_t got = 0;
+	int rc = -1;
 
 	*len = 0;
-	if (fd == -1) {
+	if (fd == -1 || fstat(fd, st) == -1) {
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
+		goto done;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		snprintf(err, errlen, "not a regular file");
+		goto done;
 	}
 	while ((got = read(fd, text + *len, SPOOL_RECORD_MAX + 1 - *len)) > 0)
 		*len += (size_t)got;
-	close(fd);
-	if (got == -1) {
+	if (got == -1)
 		snprintf(err, errlen, "%s", strerror(errno));
-		return -1;
-	}
-	return 0;
+	else
+		rc = 0;
+done:
+	if (fd != -1)
+		close(fd);
+	return rc;
 }
 
 /* A record, which must be the one of the file's name. */
@@ -79,46 +96,23 @@ parse(const char *text, size_t len, const char *name, struct spool_record *rec,
 static bool
 known_bad(struct table *t, const char *name, const struct stat *st)
 {
-	for (struct bad_record *b = t->bad; b; b = b->next)
-		if (strcmp(b->name, name) == 0) {
-			b->seen = true;
-			return same_version(&b->version, st);
-		}
-	return false;
+	struct bad_record *b = table_bad_find(t, name);
+
+	if (b == NULL)
+		return false;
+	b->seen = true;
+	return same_version(&b->version, st);
 }
 
 static void
 remember_bad(struct table *t, const char *name, const struct stat *st)
 {
-	struct bad_record *b;
+	struct bad_record *b = table_bad_find(t, name);
 
-	for (b = t->bad; b && strcmp(b->name, name) != 0; b = b->next)
-		;
-	if (b == NULL && (b = calloc(1, sizeof(*b))) != NULL) {
-		snprintf(b->name, sizeof(b->name), "%.63s", name);
-		b->next = t->bad;
-		t->bad = b;
-	}
-	if (b != NULL) {
-		b->version = version_of(st);
-		b->seen = true;
-	}
-}
-
-/* Drop what is known of records that went or parse now. */
-static void
-prune_bad(struct table *t, bool all_unseen, const char *name)
-{
-	for (struct bad_record **p = &t->bad, *b; (b = *p) != NULL;) {
-		if ((all_unseen && !b->seen) ||
-		    (name != NULL && strcmp(b->name, name) == 0)) {
-			*p = b->next;
-			free(b);
-			continue;
-		}
-		b->seen = all_unseen ? false : b->seen;
-		p = &b->next;
-	}
+	if (b == NULL && (b = table_bad_add(t, name)) == NULL)
+		return; /* without memory it is logged again next time */
+	b->version = version_of(st);
+	b->seen = true;
 }
 
 /*
@@ -126,10 +120,11 @@ prune_bad(struct table *t, bool all_unseen, const char *name)
  * the row shows already or one that was refused before.
  */
 static void
-load(struct table *t, int dfd, const char *name, const struct stat *st,
-     char *text, notify_fn notify)
+load(struct table *t, int dfd, const char *name, struct stat *st, char *text,
+     notify_fn notify)
 {
 	struct check *c = table_find(t, name);
+	struct bad_record *bad;
 	struct spool_record rec;
 	char err[256], line[CHECK_OUTPUT_MAX];
 	struct buf status = BUF_INIT(RESULT_SUMMARY_MAX);
@@ -144,14 +139,15 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 		c->seen = true; /* a bad record keeps the last good result */
 	if (known_bad(t, name, st))
 		return;
-	if (slurp(dfd, name, text, &len, err, sizeof(err)) == -1 ||
+	if (slurp(dfd, name, st, text, &len, err, sizeof(err)) == -1 ||
 	    parse(text, len, name, &rec, err, sizeof(err)) == -1) {
 		diag_log(LOG_WARNING, "spool record %s: %s; skipped", name,
 			 err);
 		remember_bad(t, name, st);
 		return;
 	}
-	prune_bad(t, false, name);
+	if ((bad = table_bad_find(t, name)) != NULL)
+		table_bad_forget(t, bad); /* it parses now */
 	if (c == NULL && (c = table_add(t, name, SOURCE_SPOOL)) == NULL) {
 		diag_log(LOG_ERR, "spool record %s: out of memory", name);
 		result_free(&rec.result);
@@ -171,43 +167,97 @@ load(struct table *t, int dfd, const char *name, const struct stat *st,
 	result_free(&rec.result);
 }
 
-void
-spool_scan(struct table *t, const char *dir, notify_fn notify)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	char *text;
+/* A scan under way: the folder being read, and room for one record. */
+struct spool_walk {
+	DIR *d;
+	char text[SPOOL_RECORD_MAX + 2];
+};
 
-	if (d == NULL) {
+static int
+walk_begin(struct table *t, const char *dir)
+{
+	struct spool_walk *w = malloc(sizeof(*w));
+
+	if (w == NULL)
+		return -1;
+	if ((w->d = opendir(dir)) == NULL) {
 		if (!t->spool_unreadable)
 			diag_log(LOG_WARNING, "spool %s: %s", dir,
 				 strerror(errno));
 		t->spool_unreadable = true;
-		return;
+		free(w);
+		return -1;
 	}
 	t->spool_unreadable = false;
-	if ((text = malloc(SPOOL_RECORD_MAX + 2)) == NULL) {
-		closedir(d);
-		return;
-	}
 	for (size_t i = 0; i < t->n; i++)
 		t->rows[i]->seen = false;
-	while ((e = readdir(d)) != NULL) {
-		struct stat st;
+	t->walk = w;
+	return 0;
+}
 
-		/* Temporary files begin with a dot; only ids are records. */
-		if (!spool_valid_id(e->d_name) ||
-		    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) ==
-			-1 ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		load(t, dirfd(d), e->d_name, &st, text, notify);
-	}
-	free(text);
-	closedir(d);
-	prune_bad(t, true, NULL);
+void
+spool_scan_end(struct table *t)
+{
+	if (t->walk == NULL)
+		return;
+	closedir(t->walk->d);
+	free(t->walk);
+	t->walk = NULL;
+}
+
+/* Every name has been seen: forget what went. */
+static void
+walk_done(struct table *t)
+{
+	spool_scan_end(t);
+	table_bad_prune(t);
 	/* A record that went takes its row with it. */
 	for (size_t i = t->n; i-- > 0;)
 		if (t->rows[i]->source == SOURCE_SPOOL && !t->rows[i]->seen)
 			table_remove(t, i);
+}
+
+static void
+visit(struct table *t, const char *name, notify_fn notify)
+{
+	int dfd = dirfd(t->walk->d);
+	struct stat st;
+
+	/* Temporary files begin with a dot; only ids are records. */
+	if (!spool_valid_id(name) ||
+	    fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1 ||
+	    !S_ISREG(st.st_mode))
+		return;
+	load(t, dfd, name, &st, t->walk->text, notify);
+}
+
+/*
+ * The clock is read every SLICE_NAMES names: a stat and a lookup each
+ * (a few microseconds), a read only for the records that changed.
+ */
+#define SLICE_NAMES 64
+
+bool
+spool_scan_step(struct table *t, const char *dir, notify_fn notify,
+		double budget)
+{
+	double until = mono_now() + budget;
+	struct dirent *e;
+
+	if (t->walk == NULL && walk_begin(t, dir) == -1)
+		return true;
+	for (unsigned n = 1; (e = readdir(t->walk->d)) != NULL; n++) {
+		visit(t, e->d_name, notify);
+		if (n % SLICE_NAMES == 0 && mono_now() >= until)
+			return false;
+	}
+	walk_done(t);
+	return true;
+}
+
+void
+spool_scan(struct table *t, const char *dir, notify_fn notify)
+{
+	while (!spool_scan_step(t, dir, notify, INFINITY))
+		;
 }

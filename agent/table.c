@@ -1,7 +1,8 @@
 /*
  * table.c - the rows imscheck-agent publishes, kept sorted by index so that
  * a GETNEXT finds its row by binary search, with every id's index
- * remembered for the agent's life (a hash from id to index).
+ * remembered for the agent's life and the spool records that were refused,
+ * each in a map by name (a chained hash).
  */
 #include <math.h>
 #include <stdint.h>
@@ -12,13 +13,14 @@
 #include "agent.h"
 
 struct id_entry {
-	struct id_entry *next;
+	struct name_node node;
 	uint32_t index;
 	char id[];
 };
 
-struct idmap {
-	struct id_entry **bucket;
+/* Entries are malloc'd blocks that begin with their name_node. */
+struct namemap {
+	struct name_node **bucket;
 	size_t nbuckets; /* a power of two */
 	size_t n;
 };
@@ -33,57 +35,173 @@ hash_id(const char *id)
 	return h;
 }
 
-static struct id_entry *
-idmap_find(const struct idmap *m, const char *id)
+static struct name_node **
+namemap_slot(const struct namemap *m, const char *name)
 {
-	struct id_entry *e;
+	return &m->bucket[hash_id(name) & (m->nbuckets - 1)];
+}
 
+static struct name_node *
+namemap_find(const struct namemap *m, const char *name)
+{
 	if (m == NULL || m->nbuckets == 0)
 		return NULL;
-	for (e = m->bucket[hash_id(id) & (m->nbuckets - 1)]; e; e = e->next)
-		if (strcmp(e->id, id) == 0)
+	for (struct name_node *e = *namemap_slot(m, name); e; e = e->next)
+		if (strcmp(e->name, name) == 0)
 			return e;
 	return NULL;
 }
 
 static int
-idmap_grow(struct idmap *m)
+namemap_grow(struct namemap *m)
 {
-	size_t n = m->nbuckets ? m->nbuckets * 2 : 64;
-	struct id_entry **b = calloc(n, sizeof(*b));
+	struct namemap bigger = {NULL, m->nbuckets ? m->nbuckets * 2 : 64, 0};
 
-	if (b == NULL)
+	if ((bigger.bucket = calloc(bigger.nbuckets, sizeof(*bigger.bucket))) ==
+	    NULL)
 		return -1;
 	for (size_t i = 0; i < m->nbuckets; i++)
-		for (struct id_entry *e = m->bucket[i], *next; e; e = next) {
+		for (struct name_node *e = m->bucket[i], *next; e; e = next) {
+			struct name_node **slot =
+			    namemap_slot(&bigger, e->name);
+
 			next = e->next;
-			e->next = b[hash_id(e->id) & (n - 1)];
-			b[hash_id(e->id) & (n - 1)] = e;
+			e->next = *slot;
+			*slot = e;
 		}
 	free(m->bucket);
-	m->bucket = b;
-	m->nbuckets = n;
+	m->bucket = bigger.bucket;
+	m->nbuckets = bigger.nbuckets;
 	return 0;
 }
 
+/* Add an entry whose name is not in the map yet: 0, or -1 (ENOMEM). */
+static int
+namemap_add(struct namemap *m, struct name_node *e)
+{
+	struct name_node **slot;
+
+	if (m->n >= m->nbuckets && namemap_grow(m) == -1)
+		return -1;
+	slot = namemap_slot(m, e->name);
+	e->next = *slot;
+	*slot = e;
+	m->n++;
+	return 0;
+}
+
+/* Unlink the entry *p points to, and free it. */
+static void
+namemap_unlink(struct namemap *m, struct name_node **p)
+{
+	struct name_node *e = *p;
+
+	*p = e->next;
+	free(e);
+	m->n--;
+}
+
+/* Unlink and free the entries for which drop says so. */
+static void
+namemap_drop(struct namemap *m, bool (*drop)(struct name_node *))
+{
+	for (size_t i = 0; m != NULL && i < m->nbuckets; i++)
+		for (struct name_node **p = &m->bucket[i]; *p != NULL;) {
+			if (drop(*p))
+				namemap_unlink(m, p);
+			else
+				p = &(*p)->next;
+		}
+}
+
+static bool
+always(struct name_node *e)
+{
+	(void)e;
+	return true;
+}
+
+static void
+namemap_free(struct namemap *m)
+{
+	if (m == NULL)
+		return;
+	namemap_drop(m, always);
+	free(m->bucket);
+	free(m);
+}
+
 static struct id_entry *
-idmap_add(struct idmap *m, const char *id, uint32_t index)
+id_find(const struct table *t, const char *id)
+{
+	return (struct id_entry *)namemap_find(t->ids, id);
+}
+
+static struct id_entry *
+id_add(struct table *t, const char *id, uint32_t index)
 {
 	size_t len = strlen(id);
-	struct id_entry *e;
-	uint32_t h;
+	struct id_entry *e = malloc(sizeof(*e) + len + 1);
 
-	if (m->n >= m->nbuckets && idmap_grow(m) == -1)
-		return NULL;
-	if ((e = malloc(sizeof(*e) + len + 1)) == NULL)
+	if (e == NULL)
 		return NULL;
 	memcpy(e->id, id, len + 1);
+	e->node.name = e->id;
 	e->index = index;
-	h = hash_id(id) & (m->nbuckets - 1);
-	e->next = m->bucket[h];
-	m->bucket[h] = e;
-	m->n++;
+	if (namemap_add(t->ids, &e->node) == -1) {
+		free(e);
+		return NULL;
+	}
 	return e;
+}
+
+struct bad_record *
+table_bad_find(const struct table *t, const char *name)
+{
+	return (struct bad_record *)namemap_find(t->bad, name);
+}
+
+struct bad_record *
+table_bad_add(struct table *t, const char *name)
+{
+	struct bad_record *b;
+
+	if (t->bad == NULL || (b = calloc(1, sizeof(*b))) == NULL)
+		return NULL;
+	snprintf(b->name, sizeof(b->name), "%s", name);
+	b->node.name = b->name;
+	if (namemap_add(t->bad, &b->node) == -1) {
+		free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void
+table_bad_forget(struct table *t, struct bad_record *b)
+{
+	struct name_node **p = namemap_slot(t->bad, b->name);
+
+	for (; *p != NULL && *p != &b->node; p = &(*p)->next)
+		;
+	if (*p != NULL)
+		namemap_unlink(t->bad, p);
+}
+
+static bool
+unseen(struct name_node *e)
+{
+	struct bad_record *b = (struct bad_record *)e;
+	bool drop = !b->seen;
+
+	b->seen = false;
+	return drop;
+}
+
+void
+table_bad_prune(struct table *t)
+{
+	namemap_drop(t->bad, unseen);
 }
 
 void
@@ -92,6 +210,7 @@ table_init(struct table *t)
 	memset(t, 0, sizeof(*t));
 	t->next_index = 1;
 	t->ids = calloc(1, sizeof(*t->ids));
+	t->bad = calloc(1, sizeof(*t->bad));
 }
 
 static void
@@ -105,23 +224,12 @@ check_free(struct check *c)
 void
 table_free(struct table *t)
 {
+	spool_scan_end(t);
 	for (size_t i = 0; i < t->n; i++)
 		check_free(t->rows[i]);
 	free(t->rows);
-	for (struct bad_record *b = t->bad, *next; b; b = next) {
-		next = b->next;
-		free(b);
-	}
-	if (t->ids != NULL) {
-		for (size_t i = 0; i < t->ids->nbuckets; i++)
-			for (struct id_entry *e = t->ids->bucket[i], *next; e;
-			     e = next) {
-				next = e->next;
-				free(e);
-			}
-		free(t->ids->bucket);
-		free(t->ids);
-	}
+	namemap_free(t->bad);
+	namemap_free(t->ids);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -144,7 +252,7 @@ table_lower_bound(const struct table *t, uint32_t index)
 struct check *
 table_find(const struct table *t, const char *id)
 {
-	struct id_entry *e = idmap_find(t->ids, id);
+	struct id_entry *e = id_find(t, id);
 	size_t i;
 
 	if (e == NULL)
@@ -156,7 +264,7 @@ table_find(const struct table *t, const char *id)
 struct check *
 table_add(struct table *t, const char *id, enum check_source source)
 {
-	struct id_entry *e = idmap_find(t->ids, id);
+	struct id_entry *e = id_find(t, id);
 	struct check *c;
 	size_t at;
 
@@ -164,7 +272,7 @@ table_add(struct table *t, const char *id, enum check_source source)
 		return NULL;
 	if (e == NULL) {
 		if (t->next_index == UINT32_MAX ||
-		    (e = idmap_add(t->ids, id, t->next_index)) == NULL)
+		    (e = id_add(t, id, t->next_index)) == NULL)
 			return NULL;
 		t->next_index++;
 	}

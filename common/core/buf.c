@@ -149,6 +149,15 @@ cursor_u8(struct cursor *c, uint8_t *v)
 }
 
 int
+cursor_peek(const struct cursor *c, uint8_t *v)
+{
+	if (c->left < 1)
+		return -1;
+	*v = c->p[0];
+	return 0;
+}
+
+int
 cursor_u16(struct cursor *c, uint16_t *v)
 {
 	if (c->left < 2)

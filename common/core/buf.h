@@ -60,6 +60,8 @@ struct cursor {
 
 void cursor_init(struct cursor *c, const void *data, size_t len);
 int cursor_u8(struct cursor *c, uint8_t *v);
+/* The next byte, left where it is; -1 at the end. */
+int cursor_peek(const struct cursor *c, uint8_t *v);
 int cursor_u16(struct cursor *c, uint16_t *v); /* network byte order */
 int cursor_skip(struct cursor *c, size_t n);
 /* 0 when the input is used up exactly, -1 when bytes are left over. */

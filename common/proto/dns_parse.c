@@ -109,6 +109,30 @@ parse_failed(struct dns_query *q, int rc)
 	return bad_reply(q, ares_strerror(rc));
 }
 
+/*
+ * Keep the DNS_RR_MAX most preferred MX records, sorted: an answer with
+ * more must not lose its best hosts to the order it came in.
+ */
+static void
+mx_keep(struct dns_query *q, unsigned pref, const char *host)
+{
+	struct dns_rr rr = {.pref = pref};
+	size_t i;
+
+	if (q->rr == NULL)
+		return;
+	snprintf(rr.text, sizeof(rr.text), "%s", host);
+	if (q->nrr == DNS_RR_MAX) {
+		if (cmp_mx(&rr, &q->rr[q->nrr - 1]) >= 0)
+			return;
+		q->nrr--; /* the least preferred makes room */
+	}
+	for (i = q->nrr; i > 0 && cmp_mx(&rr, &q->rr[i - 1]) < 0; i--)
+		q->rr[i] = q->rr[i - 1];
+	q->rr[i] = rr;
+	q->nrr++;
+}
+
 static int
 parse_mx(struct dns_query *q, const unsigned char *abuf, int alen)
 {
@@ -124,12 +148,10 @@ parse_mx(struct dns_query *q, const unsigned char *abuf, int alen)
 		ares_free_data(mx);
 		return -1;
 	}
-	for (m = mx; m != NULL && q->nrr < DNS_RR_MAX; m = m->next)
-		rr_add(q, m->priority, m->host);
-	ares_free_data(mx);
 	/* c-ares keeps the answer's order; preference decides. */
-	if (q->nrr > 1)
-		qsort(q->rr, q->nrr, sizeof(*q->rr), cmp_mx);
+	for (m = mx; m != NULL; m = m->next)
+		mx_keep(q, m->priority, m->host);
+	ares_free_data(mx);
 	q->status = n > 0 ? DNS_ANSWER : DNS_NODATA;
 	return 0;
 }

@@ -1,6 +1,7 @@
 /*
  * pop3.c - the POP3 client side of a checker.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -269,12 +270,43 @@ pop3_login(struct pop3 *p, const char *user, const char *password)
 	return read_status(p);
 }
 
+/*
+ * A decimal number of at least one digit; sscanf's %lu would take "-5" as
+ * 2^64 - 5 and a number too large as ULONG_MAX.
+ */
+static const char *
+parse_count(const char *s, unsigned long *v)
+{
+	const char *start = s;
+
+	*v = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		unsigned long digit = (unsigned long)(*s - '0');
+
+		if (*v > (ULONG_MAX - digit) / 10)
+			return NULL;
+		*v = *v * 10 + digit;
+	}
+	return s > start ? s : NULL;
+}
+
+int
+pop3_parse_stat(const char *text, unsigned long *count, unsigned long *octets)
+{
+	const char *p = parse_count(text, count);
+
+	/* RFC 1939 5: "nn mm", and whatever may follow after a space. */
+	if (p == NULL || *p != ' ' || (p = parse_count(p + 1, octets)) == NULL)
+		return -1;
+	return *p == '\0' || *p == ' ' ? 0 : -1;
+}
+
 int
 pop3_stat(struct pop3 *p, unsigned long *count, unsigned long *octets)
 {
 	if (pop3_command(p, "STAT") == -1)
 		return -1;
-	if (p->ok && sscanf(p->text, "%lu %lu", count, octets) != 2)
+	if (p->ok && pop3_parse_stat(p->text, count, octets) == -1)
 		return errorf(p->error, sizeof(p->error),
 			      "malformed STAT answer");
 	return 0;
@@ -291,6 +323,7 @@ uidl_line(void *arg, const char *line, size_t len)
 {
 	struct uidl_ctx *u = arg;
 	struct pop3_msg *m;
+	const char *rest;
 	char uid[72];
 	int used = 0;
 
@@ -298,8 +331,9 @@ uidl_line(void *arg, const char *line, size_t len)
 	if (u->n == u->max)
 		return 0; /* more messages than we look at */
 	m = &u->msgs[u->n];
-	if (sscanf(line, "%lu %71s%n", &m->num, uid, &used) != 2 ||
-	    line[used] != '\0')
+	if ((rest = parse_count(line, &m->num)) == NULL || *rest != ' ' ||
+	    sscanf(rest + 1, "%71s%n", uid, &used) != 1 ||
+	    rest[1 + used] != '\0')
 		return -1;
 	memcpy(m->uid, uid, sizeof(m->uid));
 	u->n++;

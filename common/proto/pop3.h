@@ -87,6 +87,12 @@ int pop3_capa(struct pop3 *p);
 int pop3_stls(struct pop3 *p, const struct tls_opts *o, struct tls_info *info);
 /* USER and PASS; the transcript shows PASS masked. */
 int pop3_login(struct pop3 *p, const char *user, const char *password);
+/*
+ * STAT's text after "+OK": two decimal numbers (nothing signed, nothing
+ * that does not fit), maybe more after a space.  0, or -1 when malformed.
+ */
+int pop3_parse_stat(const char *text, unsigned long *count,
+		    unsigned long *octets);
 int pop3_stat(struct pop3 *p, unsigned long *count, unsigned long *octets);
 /* UIDL of every message into msgs (at most max); *n messages. */
 int pop3_uidl(struct pop3 *p, struct pop3_msg *msgs, size_t max, size_t *n);

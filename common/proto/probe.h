@@ -44,11 +44,21 @@ int probe_verify(const char *value, const char *key, long long *time,
 int probe_message(const struct probe *pr, const char *from, const char *to,
 		  const char *domain, struct buf *out);
 
-/* One Received header, taken apart. */
+/*
+ * One Received header, taken apart.  The sending host's address comes
+ * from wherever its MTA writes it: "from [192.0.2.1]" (Exim without host
+ * lookups), "(name [192.0.2.1])" (Postfix, Sendmail, OpenSMTPD; "IPv6:"
+ * before an IPv6 address), "(192.0.2.1)" (Exchange, qmail), "([addr])"
+ * (Exim, Sendmail without a name); addresses in canonical form, without
+ * brackets and prefixes.
+ */
 struct received {
-	char from[PROBE_FIELD_MAX];
-	char from_ip[48]; /* the [address] in the from clause's comment */
+	char from[PROBE_FIELD_MAX];	 /* as written: a name or "[addr]" */
+	char from_name[PROBE_FIELD_MAX]; /* the name beside the address */
+	char from_helo[PROBE_FIELD_MAX]; /* "helo=" (Exim), "HELO" (qmail) */
+	char from_ip[48];
 	char by[PROBE_FIELD_MAX];
+	char by_ip[48];		    /* "by name (addr)" (Exchange) */
 	char for_[PROBE_FIELD_MAX]; /* without the angle brackets */
 };
 
@@ -71,7 +81,19 @@ struct probe_headers {
  */
 int probe_parse_headers(const char *msg, size_t len, struct probe_headers *h);
 
-/* Parse one Received header's value. */
-void probe_parse_received(const char *value, struct received *r);
+/*
+ * Parse one Received header's value (up to the ";" before its date):
+ * 0, or -1 when it ends inside a comment, a literal, an <address> or a
+ * quoted string (what was read before is kept).
+ */
+int probe_parse_received(const char *value, struct received *r);
+
+/*
+ * Whether a hop names host (a name, without case and a final dot, or an
+ * address in any form) as its receiver (by, or by's address) or as its
+ * sender: the from name, the name beside the address, the HELO name, or
+ * the address.
+ */
+bool probe_hop_names(const struct received *r, const char *host);
 
 #endif

@@ -113,6 +113,27 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 	return 0;
 }
 
+int
+pop3_check_stat(struct pop3_session *ps, unsigned long *count,
+		unsigned long *octets, const struct run_ctx *ctx,
+		struct result *r)
+{
+	struct pop3 *s = &ps->pop3;
+
+	if (pop3_stat(s, count, octets) == -1) {
+		result_problem(r, failure_state(ps, ctx),
+			       "%s failed at STAT: %s", s->conn.peer, s->error);
+		return -1;
+	}
+	/* A mailbox that cannot be counted is not an empty one. */
+	if (!s->ok) {
+		result_problem(r, STATE_CRITICAL, "%s refused STAT: -ERR %s",
+			       s->conn.peer, s->text);
+		return -1;
+	}
+	return 0;
+}
+
 void
 pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 		 struct result *r)

@@ -56,6 +56,14 @@ int pop3_check_password(struct pop3_target *t, struct result *r);
 int pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 		    const struct run_ctx *ctx, struct result *r);
 
+/*
+ * STAT into count and octets; a failure or a -ERR is a problem in r.  0,
+ * or -1 after a problem.
+ */
+int pop3_check_stat(struct pop3_session *ps, unsigned long *count,
+		    unsigned long *octets, const struct run_ctx *ctx,
+		    struct result *r);
+
 /* QUIT (committing deletions), the transcript for -vvv, and free. */
 void pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 		      struct result *r);

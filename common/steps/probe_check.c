@@ -98,6 +98,23 @@ body_intact(const struct buf *m, const struct probe *pr)
 }
 
 /*
+ * DELE one of our probes.  A -ERR leaves it in the mailbox, which the
+ * result must say: the next run finds it again as a stale probe.
+ */
+static int
+dele_probe(struct pop3 *s, unsigned long num, const char *what,
+	   struct result *r)
+{
+	if (pop3_command(s, "DELE %lu", num) == -1)
+		return -1;
+	if (!s->ok)
+		result_problem(r, STATE_WARNING,
+			       "%s could not be deleted: -ERR %s", what,
+			       s->text);
+	return 0;
+}
+
+/*
  * Look at one message: 1 when it is the probe (deleted), 0 when not,
  * -1 when the session failed.
  */
@@ -121,12 +138,15 @@ look(struct probe_trip *trip, struct pop3_session *ps,
 	}
 	if (strcmp(nonce, trip->probe.nonce) != 0) {
 		if ((double)(time(NULL) - when) > stale_after) {
-			if (pop3_command(s, "DELE %lu", m->num) == -1)
+			if (dele_probe(s, m->num, "a stale probe of ours", r) ==
+			    -1)
 				return -1;
 			trip->swept += s->ok;
-			result_line(r, STATE_OK,
-				    "deleted a stale probe of ours from %lld",
-				    when);
+			if (s->ok)
+				result_line(r, STATE_OK,
+					    "deleted a stale probe of ours "
+					    "from %lld",
+					    when);
 		}
 		seen_add(seen, m->uid);
 		return 0;
@@ -137,7 +157,7 @@ look(struct probe_trip *trip, struct pop3_session *ps,
 	if (!body_intact(text, &trip->probe))
 		result_problem(r, STATE_WARNING,
 			       "the probe arrived, but its body was altered");
-	if (pop3_command(s, "DELE %lu", m->num) == -1)
+	if (dele_probe(s, m->num, "the probe", r) == -1)
 		return -1;
 	return 1;
 }
@@ -208,10 +228,12 @@ session(struct probe_trip *trip, const struct pop3_target *t,
 	/* The first session's certificate counts (--ca-file, expiry). */
 	if (stat && ps.tls)
 		tls_check_judge(&t->cert, &ps.tls_info, ps.pop3.conn.peer, r);
-	if (stat && pop3_stat(&ps.pop3, &trip->messages, &trip->octets) == -1)
-		found = -1;
-	else
-		found = scan(trip, &ps, t, stale_after, seen, r);
+	if (stat && pop3_check_stat(&ps, &trip->messages, &trip->octets, ctx,
+				    r) == -1) {
+		pop3_check_close(&ps, ctx, r);
+		return -1;
+	}
+	found = scan(trip, &ps, t, stale_after, seen, r);
 	if (found == -1) {
 		result_problem(
 		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,

@@ -41,6 +41,7 @@ struct view {
 	struct dns_query mx;
 	bool implicit; /* no MX: the domain's own address is its MX */
 	bool null_mx;  /* RFC 7505: the domain accepts no mail */
+	size_t nnull;  /* null MX records, alone or beside others */
 	struct mx_host host[HOSTS_MAX];
 	size_t nhost;
 	size_t hosts_dropped;
@@ -90,7 +91,18 @@ ask_mx(struct run *run)
 	dns_wait(run->dns);
 }
 
-/* The hosts that take the domain's mail, from the MX answer. */
+/* RFC 7505: the exchange "." (c-ares gives it as ""). */
+static bool
+is_null_mx(const struct dns_rr *rr)
+{
+	return rr->text[0] == '\0' || strcmp(rr->text, ".") == 0;
+}
+
+/*
+ * The hosts that take the domain's mail, from the MX answer.  A null MX
+ * names no host: alone it says the domain takes no mail; beside others
+ * it is a mistake, and the others are the hosts senders may still try.
+ */
 static void
 hosts_from_mx(struct view *v, const char *domain)
 {
@@ -105,17 +117,19 @@ hosts_from_mx(struct view *v, const char *domain)
 	}
 	if (q->status != DNS_ANSWER)
 		return;
-	if (q->nrr == 1 &&
-	    (q->rr[0].text[0] == '\0' || strcmp(q->rr[0].text, ".") == 0)) {
-		v->null_mx = true;
-		return;
-	}
-	for (size_t i = 0; i < q->nrr; i++) {
+	for (size_t i = 0; i < q->nrr; i++)
+		v->nnull += is_null_mx(&q->rr[i]);
+	v->null_mx = v->nnull == q->nrr && q->dropped == 0;
+	/* Records beyond the kept ones are hosts, never checked. */
+	v->hosts_dropped = q->dropped;
+	for (size_t i = 0; i < q->nrr && !v->null_mx; i++) {
 		struct mx_host *h = &v->host[v->nhost];
 
+		if (is_null_mx(&q->rr[i]))
+			continue;
 		if (v->nhost == HOSTS_MAX) {
-			v->hosts_dropped = q->nrr - i;
-			break;
+			v->hosts_dropped++;
+			continue;
 		}
 		h->pref = q->rr[i].pref;
 		snprintf(h->name, sizeof(h->name), "%s", q->rr[i].text);
@@ -529,9 +543,10 @@ mx_text(const struct view *v, char *out, size_t size)
 		return;
 	}
 	for (size_t i = 0; i < v->mx.nrr && len < size; i++)
-		len += (size_t)snprintf(out + len, size - len, "%s%u %s",
-					i ? ", " : "", v->mx.rr[i].pref,
-					v->mx.rr[i].text);
+		len += (size_t)snprintf(
+		    out + len, size - len, "%s%u %s", i ? ", " : "",
+		    v->mx.rr[i].pref,
+		    is_null_mx(&v->mx.rr[i]) ? "." : v->mx.rr[i].text);
 }
 
 static bool
@@ -732,13 +747,44 @@ perfdata(struct run *run)
 	char label[PERF_LABEL_MAX];
 
 	run_judge_time(run->ctx, run->r, "time", "lookups", seconds);
-	result_perf(run->r, "mx", v->implicit ? 0 : (double)v->nhost, "", NULL,
-		    NULL, 0, NAN);
+	result_perf(run->r, "mx",
+		    v->implicit ? 0 : (double)(v->nhost + v->hosts_dropped), "",
+		    NULL, NULL, 0, NAN);
 	for (size_t i = 0; run->conf->nserver > 0 && i < run->nview; i++) {
 		snprintf(label, sizeof(label), "time_%s", server(run, i));
 		result_perf(run->r, label, view_seconds(run, i), "s", NULL,
 			    NULL, 0, NAN);
 	}
+}
+
+/*
+ * RFC 7505: a null MX alone says the domain takes no mail (CRITICAL, as
+ * no mail service is there to check).  Beside other MX records it is a
+ * configuration error (section 3: "MUST NOT advertise any other MX RR"),
+ * CRITICAL too: some senders bounce the domain's mail, others deliver it
+ * to the other hosts, which are judged as usual.
+ */
+static void
+judge_null_mx(struct run *run)
+{
+	const struct view *v = &run->view[0];
+
+	if (v->null_mx && v->nnull > 1)
+		result_problem(
+		    run->r, STATE_CRITICAL,
+		    "null MX: the domain accepts no mail (RFC 7505), "
+		    "in %zu records where one is the rule",
+		    v->nnull);
+	else if (v->null_mx)
+		result_problem(
+		    run->r, STATE_CRITICAL,
+		    "null MX: the domain accepts no mail (RFC 7505)");
+	else if (v->nnull > 0)
+		result_problem(
+		    run->r, STATE_CRITICAL,
+		    "misconfigured MX: a null MX beside %zu other MX "
+		    "(RFC 7505: a null MX must be the only MX)",
+		    v->nhost + v->hosts_dropped);
 }
 
 static void
@@ -749,10 +795,7 @@ judge(struct run *run)
 	judge_nxdomain(run);
 	judge_failures(run);
 	if (v->mx.status == DNS_ANSWER || v->mx.status == DNS_NODATA) {
-		if (v->null_mx)
-			result_problem(
-			    run->r, STATE_CRITICAL,
-			    "null MX: the domain accepts no mail (RFC 7505)");
+		judge_null_mx(run);
 		for (size_t k = 0; k < v->nhost; k++)
 			judge_host(run, &v->host[k]);
 		if (!v->null_mx) {

@@ -32,11 +32,8 @@ mailbox(const struct pop3_target *t, const struct run_ctx *ctx,
 					ps.pop3.conn.peer, r);
 			*ti = ps.tls_info;
 		}
-		if (t->user != NULL && pop3_stat(&ps.pop3, count, octets) == -1)
-			result_problem(r, STATE_CRITICAL,
-				       "%s failed at STAT: %s",
-				       ps.pop3.conn.peer, ps.pop3.error);
-		else
+		if (t->user == NULL ||
+		    pop3_check_stat(&ps, count, octets, ctx, r) == 0)
 			rc = 0;
 		if (rc == 0)
 			result_summary(r, "%s%s %s%s", ps.pop3.conn.peer,

@@ -57,16 +57,6 @@ judge_recipient(const struct probe_headers *h, const char *rcpt,
 		}
 }
 
-/* A hop names via when it was received by it, or from its address. */
-static bool
-hop_is(const struct received *hop, const char *via)
-{
-	return strcasecmp(hop->by, via) == 0 ||
-	       strcasecmp(hop->from_ip, via) == 0 ||
-	       (hop->from_ip[0] && strncasecmp(hop->from_ip, "IPv6:", 5) == 0 &&
-		strcasecmp(hop->from_ip + 5, via) == 0);
-}
-
 /* Whether a hop names via; when none does, a problem says which did. */
 static bool
 judge_via(const struct probe_headers *h, const char *via, struct result *r)
@@ -75,7 +65,7 @@ judge_via(const struct probe_headers *h, const char *via, struct result *r)
 	size_t len = 0;
 
 	for (size_t i = 0; i < h->nreceived; i++)
-		if (hop_is(&h->received[i], via))
+		if (probe_hop_names(&h->received[i], via))
 			return true;
 	for (size_t i = 0; i < h->nreceived && len < sizeof(hops); i++)
 		len += (size_t)snprintf(
@@ -87,16 +77,40 @@ judge_via(const struct probe_headers *h, const char *via, struct result *r)
 	return false;
 }
 
+/*
+ * "mail.lab.test [127.25.0.1]": the name the sender gave (Exim without
+ * host lookups writes only "[address] (helo=name)"), then its address.
+ */
+static void
+sender(const struct received *h, char *out, size_t size)
+{
+	const char *name = h->from;
+
+	if (name[0] == '\0' || name[0] == '[' ||
+	    strcasecmp(name, "unknown") == 0)
+		name = h->from_helo[0]	 ? h->from_helo
+		       : h->from_name[0] ? h->from_name
+		       : h->from[0]	 ? h->from
+					 : "unknown";
+	if (h->from_ip[0] != '\0' && name[0] != '[')
+		snprintf(out, size, "%s [%s]", name, h->from_ip);
+	else
+		snprintf(out, size, "%s", name);
+}
+
 static void
 show_hops(const struct probe_headers *h, struct result *r)
 {
-	for (size_t i = 0; i < h->nreceived; i++)
-		result_line(r, STATE_OK, "hop %zu: from %s [%s] by %s%s%s%s",
-			    h->nreceived - i, h->received[i].from,
-			    h->received[i].from_ip, h->received[i].by,
+	char from[PROBE_FIELD_MAX + 64];
+
+	for (size_t i = 0; i < h->nreceived; i++) {
+		sender(&h->received[i], from, sizeof(from));
+		result_line(r, STATE_OK, "hop %zu: from %s by %s%s%s%s",
+			    h->nreceived - i, from, h->received[i].by,
 			    h->received[i].for_[0] ? " for <" : "",
 			    h->received[i].for_,
 			    h->received[i].for_[0] ? ">" : "");
+	}
 }
 
 void

@@ -1,4 +1,7 @@
-/* fuzz_pop3.c - a POP3 status line, then a multi-line response. */
+/*
+ * fuzz_pop3.c - a POP3 status line (read as a STAT answer too), then a
+ * multi-line response.
+ */
 #include <string.h>
 
 #include "proto/pop3.h"
@@ -20,9 +23,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (len <= NET_LINE_MAX) {
 			memcpy(line, p, len);
 			line[len] = '\0';
-			if (first)
-				pop3_status(line, len, &text);
-			else if (pop3_multi_feed(&m, line, &len) == -1)
+			if (first && pop3_status(line, len, &text) == 1) {
+				unsigned long n, octets;
+
+				pop3_parse_stat(text, &n, &octets);
+			} else if (pop3_multi_feed(&m, line, &len) == -1)
 				break;
 			first = false;
 		}

@@ -353,3 +353,82 @@ else
 fi
 kill -TERM "$agent_pid"
 wait "$agent_pid"
+
+# --- the agent's user keeps its supplementary groups: a spool readable
+# only through a group is read (in a mount namespace of the agent's own,
+# /etc/group is a copy that makes nobody a member of a lab group)
+gid=64123
+while getent group "$gid" >/dev/null; do gid=$((gid + 1)); done
+{ cat /etc/group; echo "imschecklab:x:$gid:nobody"; } >"$work/group"
+mkdir -p "$work/group-spool"
+plugins/check_ims_smarthost -H "$LAB_SMART_HOST" -p "$LAB_SMART_PORT" -D lab.test \
+	-t 5 --spool "$work/group-spool" --id grouped >/dev/null
+chown -R "root:$gid" "$work/group-spool"
+chmod 750 "$work/group-spool"
+chmod 640 "$work/group-spool/grouped"
+cat >"$work/agent.conf" <<PROFILE
+spool = "$work/group-spool";
+agent = { user = "nobody"; spool-scan = 0.5; checks = (); };
+PROFILE
+# shellcheck disable=SC2016 # expanded by the inner sh
+start_agent unshare --mount -- sh -c 'mount --bind "$0" /etc/group && exec "$@"' \
+	"$work/group" "$AGENT"
+if wait_for 5 'test -n "$(index_of grouped)"'; then
+	groups=$(sed -n 's/^Groups:\s*//p' "/proc/$agent_pid/status")
+fi
+if [ -n "$(index_of grouped)" ] && [[ " ${groups:-} " == *" $gid "* ]]; then
+	pass "keeps-supplementary-groups (groups ${groups% })"
+else
+	fail keeps-supplementary-groups "row: $(index_of grouped), groups: ${groups:-?}" \
+		"$(grep -i spool "$work/agent.log" | tail -n 2)"
+fi
+kill -TERM "$agent_pid"
+wait "$agent_pid"
+
+# --- 100,000 spool records that do not parse: every GET answered at once,
+# while the first scan reads and refuses them all and while later scans
+# look at them again (each refused record is logged once)
+junk=$work/junk
+mkdir -p "$junk"
+(cd "$junk" && seq -f 'junk%06g' 1 100000 | xargs touch)
+chmod -R a+rX "$junk"
+cat >"$work/agent.conf" <<PROFILE
+spool = "$junk";
+agent = { user = "nobody"; spool-scan = 0.5; checks = (); };
+PROFILE
+start_agent "$AGENT"
+wait_for 5 'test "$(get $CHECKS)" = 0'
+slow="" lost=0 worst=0 rounds=0
+# GETs until every record was refused once and two more scans went by
+# (at most 60 s), 0.1 s apart
+end=$((SECONDS + 60)) done_at=""
+while [ $SECONDS -lt $end ]; do
+	t0=$(date +%s%N)
+	answer=$(get "$CHECKS")
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	rounds=$((rounds + 1))
+	if [ "$answer" != 0 ]; then
+		lost=$((lost + 1))
+	elif [ $ms -gt 250 ]; then
+		slow="$slow $ms"
+	fi
+	[ $ms -le $worst ] || worst=$ms
+	if [ -z "$done_at" ] &&
+		[ "$(grep -c '^spool record junk.*; skipped$' "$work/agent.log")" -ge 100000 ]; then
+		done_at=$SECONDS
+	fi
+	[ -n "$done_at" ] && [ $SECONDS -ge $((done_at + 2)) ] && break
+	sleep 0.1
+done
+logged=$(grep -c '^spool record junk.*; skipped$' "$work/agent.log")
+if [ -n "$done_at" ] && [ $lost -eq 0 ] && [ -z "$slow" ] && [ "$logged" -eq 100000 ]; then
+	pass "junk-spool-never-stalls-gets ($rounds GETs, the slowest in $worst ms)"
+else
+	fail junk-spool-never-stalls-gets "$rounds GETs: $lost not answered in 2 s, over 250 ms:${slow:- none}" \
+		"records refused and logged: $logged of 100000 (each once)"
+fi
+# (an agent stuck in a scan would not see SIGTERM for minutes)
+kill -TERM "$agent_pid"
+wait_for 5 '! kill -0 "$agent_pid" 2>/dev/null' || kill -KILL "$agent_pid"
+wait "$agent_pid"
+rm -rf "$junk"

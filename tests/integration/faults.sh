@@ -139,7 +139,8 @@ done
 tls_profile smtp-starttls-garbage "$LAB_FAKE_STARTTLS_GARBAGE_HOST" "$LAB_FAKE_STARTTLS_GARBAGE_PORT"
 tls_profile smtp-expired "$LAB_SMART_EXPIRED_HOST" "$LAB_SMART_EXPIRED_PORT"
 tls_profile smtp-notls "$LAB_SMART_NOTLS_HOST" "$LAB_SMART_NOTLS_PORT"
-for mode in silent drip endless-multiline huge-line garbage close-mid-reply; do
+for mode in silent drip endless-multiline huge-line garbage close-mid-reply \
+	stat-err stat-negative; do
 	var=LAB_POP3FAKE_$(echo "$mode" | tr 'a-z-' 'A-Z_')
 	pop3_profile "pop3-$mode" "${!var}" user "$FAULTS_PW"
 done

@@ -2,9 +2,10 @@
 # never-data.sh - after the SMTP cases: no check ever sent DATA.
 #
 # The scripted servers log every command they received; the lab's Postfix
-# instances would have queued or delivered any message that got through,
-# and the submission instance's smtpd counts every command of a session in
-# its "disconnect from" line (data=N after a DATA).
+# instances and its Exim would have queued or delivered any message that
+# got through, Exim logs every message it took, with its subject, and the
+# submission instance's smtpd counts every command of a session in its
+# "disconnect from" line (data=N after a DATA).
 # Run by tests/run with LABENV set, after the *.cases files.
 set -u
 # shellcheck source=/dev/null
@@ -34,7 +35,21 @@ no_message_delivered() {
 	[ -z "$found" ] || { printf '    delivered: %s\n' $found; return 1; }
 }
 
-# Both Postfix queues are empty: nothing waits to be delivered either.
+# Every message Exim took was a probe (its arrival line, "<=", carries the
+# subject: T="imscheck probe NONCE"; no bounce either): the checks that
+# send no message (smarthost, outbound, the relay test, pop3's RCPT) sent
+# Exim no DATA.
+exim_took_only_probes() {
+	local others
+	[ -s "$LAB_EXIM_LOG" ] && grep -q '<= .* T="imscheck probe ' "$LAB_EXIM_LOG" ||
+		{ echo "    no probe in $LAB_EXIM_LOG: did the Exim cases run?"; return 1; }
+	others=$(grep ' <= ' "$LAB_EXIM_LOG" |
+		grep -v ' T="imscheck probe [0-9a-f]\{8\}"' | head -n 3)
+	[ -z "$others" ] || { printf '    took: %s\n' "$others"; return 1; }
+}
+
+# Both Postfix queues and Exim's are empty: nothing waits to be delivered
+# either.
 no_message_queued() {
 	local conf out rc=0
 	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF" "$LAB_SUB_CONF"; do
@@ -44,6 +59,8 @@ no_message_queued() {
 		*) printf '    %s: %s\n' "$conf" "$out"; rc=1 ;;
 		esac
 	done
+	out=$("$LAB_EXIM_CMD" -bpc 2>&1)
+	[ "$out" = 0 ] || { printf '    Exim: %s in the queue\n' "$out"; rc=1; }
 	return $rc
 }
 
@@ -78,6 +95,7 @@ submission_no_data() {
 }
 
 verdict fake-saw-rcpt-not-data no_data_command
+verdict exim-took-only-probes exim_took_only_probes
 verdict submission-listeners-saw-no-data submission_no_data
 verdict no-message-delivered no_message_delivered
 verdict no-message-queued no_message_queued

@@ -31,6 +31,12 @@ reading lines). Modes (--mode):
                      plaintext garbage instead of a TLS handshake; then keeps
                      the connection open; before STLS, USER and PASS are
                      refused "-ERR use STLS first"
+  dele-err           as healthy, but DELE is answered
+                     "-ERR [SYS/PERM] cannot delete here": nothing is ever
+                     deleted
+  stat-err           as healthy, but STAT is answered
+                     "-ERR [IN-USE] mailbox locked"
+  stat-negative      as healthy, but STAT is answered "+OK -5 -3"
   healthy            a minimal correct server (RFC 1939, RFC 2449 CAPA):
                      "+OK" greeting; CAPA (TOP, UIDL, USER, RESP-CODES,
                      PIPELINING); USER/PASS (any user; the password must be
@@ -80,7 +86,8 @@ import fakelib
 from fakelib import Closed, printable
 
 MODES = ("silent", "err-greeting", "endless-multiline", "huge-line",
-         "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply")
+         "garbage", "stls-no-tls", "healthy", "drip", "close-mid-reply",
+         "dele-err", "stat-err", "stat-negative")
 BUILTIN = [
     ("builtin-1", b"From: someone@ext.test\r\nTo: probe@lab.test\r\n"
                   b"Subject: first built-in message\r\n\r\nHello.\r\n"),
@@ -283,7 +290,12 @@ class Conn(fakelib.LineConn):
         while True:  # TRANSACTION state
             verb, args = self.command()
             live = [(i + 1, m) for i, m in enumerate(self.msgs) if not m.deleted]
-            if verb == b"STAT":
+            mode = self.server.args.mode
+            if verb == b"STAT" and mode == "stat-err":
+                self.err("[IN-USE] mailbox locked")
+            elif verb == b"STAT" and mode == "stat-negative":
+                self.ok("-5 -3")
+            elif verb == b"STAT":
                 self.ok(f"{len(live)} {sum(len(m.data) for _, m in live)}")
             elif verb in (b"LIST", b"UIDL"):
                 def item(i, m):
@@ -324,6 +336,8 @@ class Conn(fakelib.LineConn):
                     data += b"".join(line + b"\r\n" for line in lines[:max(k, 0)])
                 self.multiline("top of message follows", dot_stuff(data),
                                f"[top {k} of message {printable(msg.uidl.encode())}]")
+            elif verb == b"DELE" and mode == "dele-err":
+                self.err("[SYS/PERM] cannot delete here")
             elif verb == b"DELE":
                 msg = self.message(args)
                 if msg is not None:
@@ -367,7 +381,7 @@ class Conn(fakelib.LineConn):
         elif mode == "stls-no-tls":
             self.greet()
             self.serve_stls()
-        elif mode == "healthy":
+        elif mode in ("healthy", "dele-err", "stat-err", "stat-negative"):
             self.greet()
             self.serve_healthy()
         elif mode == "drip":

@@ -7,8 +7,11 @@
 #include <math.h>
 #include <poll.h>
 #include <stdint.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "core/deadline.h"
@@ -21,13 +24,37 @@
 static char dir[] = "/tmp/test_agent.XXXXXX";
 static int notified;
 static char logged[1024];
+static int nlogged;
 
 /* The agent's log sink, here a buffer the tests read. */
 static void
 log_to_buffer(int priority, const char *line)
 {
 	(void)priority;
+	nlogged++;
 	snprintf(logged, sizeof(logged), "%s", line);
+}
+
+/*
+ * The spool reader's fstatat, wrapped at link time (-Wl,--wrap=fstatat):
+ * the record named here becomes a FIFO right after its stat, the race a
+ * hostile or careless writer of the spool can win.
+ */
+int __real_fstatat(int dfd, const char *name, struct stat *st, int flags);
+int __wrap_fstatat(int dfd, const char *name, struct stat *st, int flags);
+static const char *fifo_after_stat;
+
+int
+__wrap_fstatat(int dfd, const char *name, struct stat *st, int flags)
+{
+	int rc = __real_fstatat(dfd, name, st, flags);
+
+	if (rc == 0 && fifo_after_stat != NULL &&
+	    strcmp(name, fifo_after_stat) == 0) {
+		unlinkat(dfd, name, 0);
+		mkfifoat(dfd, name, 0644);
+	}
+	return rc;
 }
 
 static void
@@ -276,6 +303,88 @@ spool_reader(void)
 	table_free(&t);
 }
 
+/*
+ * A record swapped for a FIFO between the scan's stat and its open is
+ * refused, not waited on: the scan runs in a child that gets 3 s.
+ */
+static void
+spool_fifo_refused(void)
+{
+	char spool[512];
+	struct table t;
+	int status = 0;
+	pid_t pid;
+
+	snprintf(spool, sizeof(spool), "%s/fifo-spool", dir);
+	mkdir(spool, 0755);
+	write_file("fifo-spool/swapped", "imscheck-spool 1\nid: swapped\n",
+		   0644);
+	fflush(stdout);
+	if ((pid = fork()) == 0) {
+		table_init(&t);
+		fifo_after_stat = "swapped";
+		spool_scan(&t, spool, NULL);
+		_exit(t.n == 0 &&
+			      strstr(logged, "spool record swapped: not a "
+					     "regular file; skipped") != NULL
+			  ? 0
+			  : 1);
+	}
+	for (int i = 0; i < 300 && waitpid(pid, &status, WNOHANG) == 0; i++)
+		usleep(10000);
+	if (waitpid(pid, &status, WNOHANG) == 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &status, 0);
+		CHECK(!"the scan was still blocked on the FIFO after 3 s");
+		return;
+	}
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * A scan in slices: 300 records that do not parse and one that does, a
+ * slice of no time at all (a look at 64 names): the scan takes several
+ * steps, each refused record is logged once, and the second scan logs
+ * nothing; a record removed during a scan takes its row at the end.
+ */
+static void
+spool_scan_in_slices(void)
+{
+	char spool[512], name[64], path[600];
+	struct table t;
+	int steps = 0;
+
+	snprintf(spool, sizeof(spool), "%s/sliced", dir);
+	mkdir(spool, 0755);
+	for (int i = 0; i < 300; i++) {
+		snprintf(name, sizeof(name), "sliced/junk%03d", i);
+		write_file(name, "junk\n", 0644);
+	}
+	write_file("sliced/good",
+		   "imscheck-spool 1\nid: good\nstate: 0\nstatus: fine\nend\n",
+		   0644);
+	table_init(&t);
+	nlogged = 0;
+	while (!spool_scan_step(&t, spool, NULL, 0) && steps < 100)
+		steps++;
+	CHECK(steps >= 4 && steps < 100);
+	CHECK(t.n == 1 && table_find(&t, "good") != NULL);
+	CHECK(nlogged == 300);
+	spool_scan(&t, spool, NULL);
+	CHECK(nlogged == 300);
+	/* A removed record's row stays while a scan is under way. */
+	snprintf(path, sizeof(path), "%s/good", spool);
+	unlink(path);
+	CHECK(!spool_scan_step(&t, spool, NULL, 0));
+	CHECK(t.n == 1);
+	while (!spool_scan_step(&t, spool, NULL, 0))
+		;
+	CHECK(t.n == 0 && nlogged == 300);
+	/* A scan abandoned half-way leaves nothing behind. */
+	CHECK(!spool_scan_step(&t, spool, NULL, 0));
+	table_free(&t);
+}
+
 /* Run the runner until nothing runs or seconds pass. */
 static void
 run_for(struct runner *run, struct table *t, double seconds)
@@ -371,6 +480,8 @@ main(void)
 	RUN(profile_section);
 	RUN(profile_errors);
 	RUN(spool_reader);
+	RUN(spool_fifo_refused);
+	RUN(spool_scan_in_slices);
 	RUN(runner_kills_and_reports);
 	if (fork() == 0)
 		execlp("rm", "rm", "-rf", dir, (char *)NULL);

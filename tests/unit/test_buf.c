@@ -69,7 +69,9 @@ cursor_short_and_leftover(void)
 	CHECK(cursor_u16(&c, &v16) == 0 && v16 == 0x1234);
 	CHECK(cursor_end(&c) == -1);
 	CHECK(cursor_u16(&c, &v16) == -1); /* one byte left */
+	CHECK(cursor_peek(&c, &v8) == 0 && v8 == 0x56 && c.left == 1);
 	CHECK(cursor_u8(&c, &v8) == 0 && v8 == 0x56);
+	CHECK(cursor_peek(&c, &v8) == -1);
 	CHECK(cursor_end(&c) == 0);
 	CHECK(cursor_u8(&c, &v8) == -1);
 	CHECK(cursor_skip(&c, 1) == -1);

@@ -225,28 +225,65 @@ short_and_garbage(void)
 	dns_query_free(&q);
 }
 
+/* An answer longer than a struct pkt, built from one piece at a time. */
+struct long_answer {
+	unsigned char b[16384];
+	size_t len;
+};
+
+static void
+append(struct long_answer *a, struct pkt *p)
+{
+	memcpy(a->b + a->len, p->b, p->len);
+	a->len += p->len;
+	p->len = 0;
+}
+
 static void
 too_many_records_are_counted(void)
 {
 	const unsigned char addr[4] = {192, 0, 2, 1};
-	size_t n = DNS_RR_MAX + 5, len;
-	unsigned char buf[8192]; /* ~3 KB of answer */
+	struct long_answer a = {.len = 0}; /* ~3 KB */
+	size_t n = DNS_RR_MAX + 5;
 	struct dns_query q;
 	struct pkt p;
 
 	header(&p, 0x8400, (unsigned)n, "a.example.com", DNS_T_A);
-	memcpy(buf, p.b, p.len);
-	len = p.len;
+	append(&a, &p);
 	for (size_t i = 0; i < n; i++) {
-		p.len = 0;
 		rr(&p, "a.example.com", DNS_T_A, addr, 4);
-		memcpy(buf + len, p.b, p.len);
-		len += p.len;
+		append(&a, &p);
 	}
 	dns_query_init(&q, "a.example.com", DNS_T_A);
-	dns_parse_answer(&q, buf, len);
+	dns_parse_answer(&q, a.b, a.len);
 	CHECK(q.status == DNS_ANSWER);
 	CHECK(q.nrr == DNS_RR_MAX && q.dropped == 5);
+	dns_query_free(&q);
+}
+
+/* 150 MX, the most preferred last: the 100 kept are the best 100. */
+static void
+many_mx_keep_the_preferred(void)
+{
+	struct long_answer a = {.len = 0};
+	size_t n = 150;
+	struct dns_query q;
+	struct pkt p;
+
+	header(&p, 0x8400, (unsigned)n, "example.com", DNS_T_MX);
+	append(&a, &p);
+	for (size_t i = 0; i < n; i++) {
+		rr_mx(&p, "example.com", (unsigned)(n - i), "mx.example.com");
+		append(&a, &p);
+	}
+	dns_query_init(&q, "example.com", DNS_T_MX);
+	dns_parse_answer(&q, a.b, a.len);
+	CHECK(q.status == DNS_ANSWER);
+	CHECK(q.nrr == DNS_RR_MAX && q.dropped == 50);
+	CHECK(q.nrr == DNS_RR_MAX && q.rr[0].pref == 1 &&
+	      q.rr[DNS_RR_MAX - 1].pref == 100);
+	for (size_t i = 1; i < q.nrr; i++)
+		CHECK(q.rr[i - 1].pref < q.rr[i].pref);
 	dns_query_free(&q);
 }
 
@@ -262,5 +299,6 @@ main(void)
 	RUN(ptr_names);
 	RUN(short_and_garbage);
 	RUN(too_many_records_are_counted);
+	RUN(many_mx_keep_the_preferred);
 	return unit_failed != 0;
 }

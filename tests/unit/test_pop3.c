@@ -25,6 +25,29 @@ status_lines(void)
 }
 
 static void
+stat_answers(void)
+{
+	unsigned long n = 7, octets = 7;
+
+	CHECK(pop3_parse_stat("3 300", &n, &octets) == 0);
+	CHECK(n == 3 && octets == 300);
+	CHECK(pop3_parse_stat("0 0 extra words", &n, &octets) == 0);
+	CHECK(n == 0 && octets == 0);
+	CHECK(pop3_parse_stat("-5 -3", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("5 -3", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("+5 3", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("5", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("5 ", &n, &octets) == -1);
+	CHECK(pop3_parse_stat(" 5 3", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("5 3x", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("", &n, &octets) == -1);
+	/* one more than ULONG_MAX, and ULONG_MAX itself */
+	CHECK(pop3_parse_stat("18446744073709551616 0", &n, &octets) == -1);
+	CHECK(pop3_parse_stat("1 18446744073709551615", &n, &octets) == 0);
+	CHECK(octets == 18446744073709551615ul);
+}
+
+static void
 multi_line_unstuffs(void)
 {
 	struct pop3_multi m = {.max_bytes = 0};
@@ -83,6 +106,7 @@ main(void)
 {
 	unit_suite = "unit/pop3";
 	RUN(status_lines);
+	RUN(stat_answers);
 	RUN(multi_line_unstuffs);
 	RUN(multi_line_caps);
 	RUN(empty_and_dot_lines);
