@@ -44,6 +44,15 @@ static const struct step_def entries[] = {
      "on the mail host, make host name and domain give the FQDN the DNS "
      "has for the static address, list the ISP's DNS servers in "
      "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
+    {8, "submission", "check_ims_submission", "SUBMISSION",
+     "check the ports mail clients submit on: TLS, AUTH after it, and no "
+     "relay without it",
+     "offer submission on 587 with STARTTLS and on 465 with implicit TLS, "
+     "AUTH only once TLS runs, and relay only for clients that logged in "
+     "(Postfix master.cf, submission and submissions: -o "
+     "smtpd_tls_security_level=encrypt or smtpd_tls_wrappermode=yes, -o "
+     "smtpd_sasl_auth_enable=yes, -o smtpd_tls_auth_only=yes, -o "
+     "smtpd_relay_restrictions=permit_sasl_authenticated,reject)"},
     {9, "policy", "check_ims_policy", "POLICY",
      "check the domain's published mail policy: SPF, DKIM, DMARC, MTA-STS "
      "and TLS-RPT",

@@ -22,7 +22,7 @@
 struct spool_record {
 	char id[SPOOL_ID_MAX];
 	char label[SPOOL_LABEL_MAX]; /* the status line's first word, or "" */
-	int step;		     /* 1..6, 0 for none */
+	int step;		     /* a registry step, 0 for none */
 	enum state state;
 	double start;	      /* Unix seconds */
 	double duration;      /* seconds */

@@ -1,6 +1,7 @@
 /*
  * smtp.c - the SMTP client side of a checker.
  */
+#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,11 @@
 
 #include "core/diag.h"
 
-#define QUIT_WAIT_S 1.0 /* how long QUIT's answer is awaited at most */
+#define QUIT_WAIT_S  1.0  /* how long QUIT's answer is awaited at most */
+#define LINE_MAX_OUT 1024 /* a command line we send, CRLF included */
+#define AUTH_MASK    "********"
+/* base64 of the longest answer: PLAIN's NUL, user, NUL, password */
+#define AUTH_ANSWER_MAX (4 * ((2 * SMTP_AUTH_FIELD_MAX + 2 + 2) / 3) + 1)
 
 void
 smtp_reply_clear(struct smtp_reply *r)
@@ -124,11 +129,48 @@ smtp_caps_parse(const struct smtp_reply *r, struct smtp_caps *caps)
 		else if (cap_is(line, len, "SIZE", &param)) {
 			caps->size_given = true;
 			caps->size = strtoul(param, NULL, 10);
-		} else if (cap_is(line, len, "AUTH", &param))
-			snprintf(caps->auth, sizeof(caps->auth), "%.*s",
-				 (int)(len - (size_t)(param - line)), param);
+		} else if (cap_is(line, len, "AUTH", &param)) {
+			size_t n = len - (size_t)(param - line);
+
+			snprintf(caps->auth, sizeof(caps->auth), "%.*s", (int)n,
+				 param);
+			caps->auth_mechs |= smtp_auth_mechs(param, n);
+		}
 		line = next;
 	}
+}
+
+unsigned
+smtp_auth_mechs(const char *list, size_t len)
+{
+	const char *p = list, *end = list + len;
+	unsigned mechs = 0;
+
+	while (p < end) {
+		const char *word = p;
+		size_t n;
+
+		while (p < end && *p != ' ')
+			p++;
+		n = (size_t)(p - word);
+		if (n == 5 && strncasecmp(word, "PLAIN", 5) == 0)
+			mechs |= SMTP_AUTH_PLAIN;
+		else if (n == 5 && strncasecmp(word, "LOGIN", 5) == 0)
+			mechs |= SMTP_AUTH_LOGIN;
+		else if (n > 0)
+			mechs |= SMTP_AUTH_OTHER;
+		while (p < end && *p == ' ')
+			p++;
+	}
+	return mechs;
+}
+
+const char *
+smtp_auth_name(unsigned mech)
+{
+	return mech == SMTP_AUTH_PLAIN	 ? "PLAIN"
+	       : mech == SMTP_AUTH_LOGIN ? "LOGIN"
+					 : "?";
 }
 
 static void
@@ -210,25 +252,45 @@ smtp_greeting(struct smtp *s)
 	return rc;
 }
 
+/*
+ * Send one command line (no CR or LF in it) and read the reply; the
+ * transcript shows shown, which hides what must not be seen.  The copy
+ * that went out is wiped: it may hold credentials.
+ */
+static int
+send_command(struct smtp *s, const char *line, const char *shown)
+{
+	char out[LINE_MAX_OUT];
+	size_t n = strlen(line);
+	enum net_status st;
+
+	if (n + 2 > sizeof(out) || strpbrk(line, "\r\n"))
+		return errorf(s->error, sizeof(s->error),
+			      "refusing to send a malformed command");
+	transcript(s, "C: ", shown, strlen(shown));
+	memcpy(out, line, n);
+	memcpy(out + n, "\r\n", 2);
+	st = net_write(&s->conn, out, n + 2);
+	explicit_bzero(out, n + 2);
+	if (st != NET_OK)
+		return net_failed(s, st);
+	return read_reply(s);
+}
+
 int
 smtp_command(struct smtp *s, const char *fmt, ...)
 {
-	char line[1024];
-	enum net_status st;
+	char line[LINE_MAX_OUT];
 	va_list ap;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line) - 2, fmt, ap);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	if (n < 0 || (size_t)n >= sizeof(line) - 2 || strpbrk(line, "\r\n"))
+	if (n < 0 || (size_t)n >= sizeof(line))
 		return errorf(s->error, sizeof(s->error),
 			      "refusing to send a malformed command");
-	transcript(s, "C: ", line, (size_t)n);
-	memcpy(line + n, "\r\n", 2);
-	if ((st = net_write(&s->conn, line, (size_t)n + 2)) != NET_OK)
-		return net_failed(s, st);
-	return read_reply(s);
+	return send_command(s, line, line);
 }
 
 int
@@ -270,6 +332,77 @@ smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 		return net_failed(s, st);
 	transcript(s, "-- ", "TLS started", 11);
 	return smtp_ehlo(s, ehlo);
+}
+
+/* base64 of len bytes of data into out (AUTH_ANSWER_MAX bytes). */
+static void
+base64(char *out, const char *data, size_t len)
+{
+	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data,
+			(int)len);
+}
+
+/*
+ * What mech answers, in order, base64-encoded: PLAIN one initial
+ * response (no authorization identity: NUL, user, NUL, password), LOGIN
+ * the user name and the password.  The number of answers.
+ */
+static size_t
+auth_answers(unsigned mech, const char *user, const char *password,
+	     char answers[2][AUTH_ANSWER_MAX])
+{
+	size_t ul = strlen(user), pl = strlen(password);
+	char plain[2 * SMTP_AUTH_FIELD_MAX + 2];
+
+	if (mech == SMTP_AUTH_LOGIN) {
+		base64(answers[0], user, ul);
+		base64(answers[1], password, pl);
+		return 2;
+	}
+	plain[0] = '\0';
+	memcpy(plain + 1, user, ul);
+	plain[1 + ul] = '\0';
+	memcpy(plain + 2 + ul, password, pl);
+	base64(answers[0], plain, ul + pl + 2);
+	explicit_bzero(plain, sizeof(plain));
+	return 1;
+}
+
+int
+smtp_auth(struct smtp *s, unsigned mech, const char *user, const char *password)
+{
+	char answers[2][AUTH_ANSWER_MAX], line[AUTH_ANSWER_MAX + 16];
+	size_t n, next = 0;
+	int rc;
+
+	if (mech != SMTP_AUTH_PLAIN && mech != SMTP_AUTH_LOGIN)
+		return errorf(s->error, sizeof(s->error),
+			      "no such AUTH mechanism");
+	if (strlen(user) > SMTP_AUTH_FIELD_MAX ||
+	    strlen(password) > SMTP_AUTH_FIELD_MAX)
+		return errorf(s->error, sizeof(s->error),
+			      "user name or password longer than %d bytes",
+			      SMTP_AUTH_FIELD_MAX);
+	n = auth_answers(mech, user, password, answers);
+	if (mech == SMTP_AUTH_PLAIN) {
+		snprintf(line, sizeof(line), "AUTH PLAIN %.*s",
+			 AUTH_ANSWER_MAX - 1, answers[next++]);
+		rc = send_command(s, line, "AUTH PLAIN " AUTH_MASK);
+	} else
+		rc = send_command(s, "AUTH LOGIN", "AUTH LOGIN");
+	while (rc == 0 && s->reply.code == 334 && next < n)
+		rc = send_command(s, answers[next++], AUTH_MASK);
+	if (rc == 0 && s->reply.code == 334) {
+		/* More than the mechanism has to say: cancel the exchange. */
+		send_command(s, "*", "*");
+		rc = errorf(s->error, sizeof(s->error),
+			    "the server asked for more than the "
+			    "user name and password (334 after %zu answer%s)",
+			    n, n == 1 ? "" : "s");
+	}
+	explicit_bzero(answers, sizeof(answers));
+	explicit_bzero(line, sizeof(line));
+	return rc;
 }
 
 int

@@ -1,8 +1,10 @@
 /*
  * smtp.h - the client side of RFC 5321 as a checker needs it: replies,
- * EHLO with the HELO fallback, capabilities, STARTTLS (RFC 3207), MAIL,
- * RCPT, RSET and QUIT, with a transcript for -vvv; and DATA, which only
- * the end-to-end probes use (the relay and smarthost checks never do).
+ * EHLO with the HELO fallback, capabilities, STARTTLS (RFC 3207), AUTH
+ * (RFC 4954: PLAIN, RFC 4616, and LOGIN), MAIL, RCPT, RSET and QUIT, with
+ * a transcript for -vvv that never shows credentials; and DATA, which only
+ * the end-to-end probes use (the relay, smarthost and submission checks
+ * never do).
  *
  * The reply parser is a function over bytes (smtp_reply_feed), so that it
  * can be tested and fuzzed without a server.
@@ -41,6 +43,16 @@ void smtp_reply_clear(struct smtp_reply *r);
 /* The first line of the reply: "550 5.7.1 <x>: Sender address rejected". */
 void smtp_reply_line(const struct smtp_reply *r, char *out, size_t size);
 
+/* SASL mechanisms an AUTH capability lists (smtp_caps.auth_mechs). */
+enum {
+	SMTP_AUTH_PLAIN = 1 << 0, /* RFC 4616 */
+	SMTP_AUTH_LOGIN = 1 << 1, /* draft-murchison-sasl-login */
+	SMTP_AUTH_OTHER = 1 << 2, /* any other: CRAM-MD5, SCRAM-SHA-256, ... */
+};
+
+/* The longest user name or password smtp_auth() sends. */
+#define SMTP_AUTH_FIELD_MAX 255
+
 struct smtp_caps {
 	bool esmtp; /* the server answered EHLO */
 	bool starttls;
@@ -50,11 +62,18 @@ struct smtp_caps {
 	bool enhanced; /* ENHANCEDSTATUSCODES */
 	bool size_given;
 	unsigned long size;
-	char auth[128]; /* the AUTH mechanisms, "" if none */
+	char auth[128];	     /* the AUTH mechanisms, "" if none */
+	unsigned auth_mechs; /* the same as SMTP_AUTH_* bits, 0 if none */
 };
 
 /* The capabilities in an EHLO reply (every line after the first). */
 void smtp_caps_parse(const struct smtp_reply *r, struct smtp_caps *caps);
+
+/* The SMTP_AUTH_* bits of a mechanism list: "PLAIN LOGIN CRAM-MD5". */
+unsigned smtp_auth_mechs(const char *list, size_t len);
+
+/* "PLAIN" or "LOGIN": the name of one SMTP_AUTH_* bit. */
+const char *smtp_auth_name(unsigned mech);
 
 struct smtp {
 	struct conn conn;
@@ -93,6 +112,18 @@ int smtp_ehlo(struct smtp *s, const char *name);
  */
 int smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 		  struct tls_info *info, size_t *injected);
+/*
+ * AUTH with one mechanism: SMTP_AUTH_PLAIN (the credentials as the initial
+ * response, RFC 4616) or SMTP_AUTH_LOGIN (the user name, then the
+ * password, each the answer to a 334).  Base64 is no encryption: call it
+ * only once TLS runs.  The transcript shows every answer as "********".
+ * Returns 0 with s->reply the server's verdict (235: authenticated; 535:
+ * refused; ...), or -1 when the connection failed, a field is longer than
+ * SMTP_AUTH_FIELD_MAX, or the server asked for more than the mechanism
+ * has to say (the exchange is then cancelled with "*", RFC 4954 4).
+ */
+int smtp_auth(struct smtp *s, unsigned mech, const char *user,
+	      const char *password);
 /*
  * DATA, the message (CRLF line ends; dot-stuffed here) and the final dot.
  * s->reply is the answer to the DATA command when it was not 354, else the

@@ -114,6 +114,8 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 			       reply);
 		return -1;
 	}
+	if (!t->tls)
+		ss->plain_caps = s->caps;
 	if (t->starttls && start_tls(ss, t, ctx, r) == -1)
 		return -1;
 	if (ss->tls && smtp_class(s) != 2) {
@@ -152,6 +154,29 @@ smtp_check_refused(struct smtp_session *ss, const struct run_ctx *ctx,
 	else
 		result_problem(r, STATE_CRITICAL, "%s refused %s: %s", host,
 			       what, reply);
+}
+
+int
+smtp_check_envelope(struct smtp_session *ss, const struct run_ctx *ctx,
+		    struct result *r, const char *from, const char *rcpt)
+{
+	struct smtp *s = &ss->smtp;
+	char what[300];
+	int rc;
+
+	snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
+	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
+		smtp_check_refused(ss, ctx, r, what, rc);
+		return -1;
+	}
+	if (rcpt == NULL)
+		return 0;
+	snprintf(what, sizeof(what), "RCPT TO:<%.256s>", rcpt);
+	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
+		smtp_check_refused(ss, ctx, r, what, rc);
+		return -1;
+	}
+	return 0;
 }
 
 void

@@ -48,6 +48,8 @@ struct smtp_session {
 	char ehlo[256];
 	bool tls; /* TLS runs on the connection */
 	struct tls_info tls_info;
+	/* What the EHLO said in plaintext (before STARTTLS); none with --tls */
+	struct smtp_caps plain_caps;
 	double started; /* monotonic, before connecting */
 	double transaction_started;
 };
@@ -73,6 +75,13 @@ void smtp_check_cert(struct smtp_session *ss, const struct smtp_target *t,
  */
 void smtp_check_refused(struct smtp_session *ss, const struct run_ctx *ctx,
 			struct result *r, const char *what, int rc);
+
+/*
+ * MAIL FROM:<from> and, when rcpt is not NULL, RCPT TO:<rcpt>: 0 when the
+ * server took both, -1 after failing r as smtp_check_refused() does.
+ */
+int smtp_check_envelope(struct smtp_session *ss, const struct run_ctx *ctx,
+			struct result *r, const char *from, const char *rcpt);
 
 /* The time a session took: connect, greeting, transaction, total. */
 void smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,

@@ -81,22 +81,9 @@ transaction(struct smtp_session *ss, const struct step_smarthost_conf *conf,
 	    const char *from, const struct run_ctx *ctx, struct result *r)
 {
 	struct smtp *s = &ss->smtp;
-	char what[300];
-	int rc;
 
-	snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
-	if ((rc = smtp_command(s, "%s", what)) == -1 || smtp_class(s) != 2) {
-		smtp_check_refused(ss, ctx, r, what, rc);
+	if (smtp_check_envelope(ss, ctx, r, from, conf->rcpt) == -1)
 		return;
-	}
-	if (conf->rcpt != NULL) {
-		snprintf(what, sizeof(what), "RCPT TO:<%.256s>", conf->rcpt);
-		if ((rc = smtp_command(s, "%s", what)) == -1 ||
-		    smtp_class(s) != 2) {
-			smtp_check_refused(ss, ctx, r, what, rc);
-			return;
-		}
-	}
 	smtp_command(s, "RSET");
 	result_summary(r, "%s accepted MAIL FROM:<%s>%s%s%s%s", s->conn.peer,
 		       from, conf->rcpt ? " and RCPT TO:<" : "",

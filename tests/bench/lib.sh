@@ -181,9 +181,10 @@ bench_ratio() {
 
 # bench_paths: a filter for the text of a report: the build folder (and where
 # the labs are, BENCH_LABS, which may be it bind-mounted on /mnt) becomes
-# BUILD_DIR, the checkout's own path goes.
+# BUILD_DIR, the checkout's own path goes, and a lab password a command line
+# holds (BENCH_SECRET) becomes PASSWORD.
 bench_paths() {
-	sed "s|$BUILD/|BUILD_DIR/|g; s|${BENCH_LABS:-$BUILD}/|BUILD_DIR/|g; s|$BENCH_ROOT/||g"
+	sed "s|$BUILD/|BUILD_DIR/|g; s|${BENCH_LABS:-$BUILD}/|BUILD_DIR/|g; s|$BENCH_ROOT/||g${BENCH_SECRET:+; s|$BENCH_SECRET|PASSWORD|g}"
 }
 
 # bench_group N: 1234567 -> 1,234,567

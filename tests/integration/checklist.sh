@@ -57,3 +57,14 @@ expect no-route 2 '^IMS CRITICAL - 1 of 6 steps failing: step 4 outbound: 127\.2
 expect wrong-hostname 2 '^IMS CRITICAL - 1 of 6 steps failing: step 6 tcpip: '
 expect refused 0 '^IMS OK - all 2 steps OK \|' --steps 1,4
 expect refused 2 '\[CRITICAL\]   advice: relay outgoing mail to the ISP' --advice
+
+# step 8 when the profile has a submission section: all seven steps, and
+# the step alone against a listener that refuses the login
+profile submission
+with_submission submission
+profile submission-refused
+with_submission submission-refused "$LAB_SUB_REFUSE_HOST" "$LAB_SUB_REFUSE_PORT"
+expect submission 0 '^IMS OK - all 7 steps OK \| step1_time=.* step8_connect=[0-9.]+s;;;0 .*step8_auth=[0-9.]+s;;;0$'
+expect submission 0 '^\[OK\] step 8 submission: 127\.58\.0\.1:5587 accepted AUTH PLAIN as user@lab\.test after STARTTLS, .*; refused RCPT TO:<user@ext\.test> without AUTH$' --steps 8
+expect submission-refused 2 '^IMS CRITICAL - 1 of 1 step failing: step 8 submission: 127\.58\.0\.5:5587 refused AUTH PLAIN as user@lab\.test: 535 5\.7\.8 ' --steps 8
+expect submission-refused 2 '\[CRITICAL\]   advice: offer submission on 587 with STARTTLS' --steps 8 --advice

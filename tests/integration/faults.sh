@@ -154,6 +154,24 @@ pop3_profile pop3-nostls "$LAB_POP3_NOSTLS" "$LAB_POP3_EXT_PROBE" \
 	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true;"
 pop3_profile pop3-expired "$LAB_POP3_EXPIRED" "$LAB_POP3_EXT_PROBE" \
 	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true; ca-file = \"$LAB_CA\";"
+# submission_profile NAME HOST PORT: step 8 logs in at HOST:PORT (the
+# submission lab's scripted AUTH servers; any password)
+submission_profile() {
+	cat >"$FAULTS_PROFILES/$1.conf" <<CONF
+# fault matrix: step 8 against $2:$3 (faults.sh)
+timeout = 3;
+submission = {
+	host = "$2"; port = $3; ca-file = "$LAB_SUB_CA";
+	user = "user@lab.test"; password-file = "$FAULTS_PW";
+};
+CONF
+}
+
+for mode in stall endless garbage; do
+	var=LAB_SUBFAKE_AUTH_${mode^^}
+	h=${var}_HOST p=${var}_PORT
+	submission_profile "submission-auth-$mode" "${!h}" "${!p}"
+done
 dns_profile dns-silent "$LAB_DNS_SILENT" ok.lab.test silent-only.conf
 dns_profile dns-servfail "$LAB_DNS1" servfail.test servfail.conf
 dns_profile dns-refused "$LAB_DNS1" refused.test refused.conf

@@ -1,9 +1,11 @@
 #!/bin/bash
 # never-data.sh - after the SMTP cases: no check ever sent DATA.
 #
-# The scripted server logs every command it received; the lab's Postfix
+# The scripted servers log every command they received; the lab's Postfix
 # instances and its Exim would have queued or delivered any message that
-# got through, and Exim logs every message it took, with its subject.
+# got through, Exim logs every message it took, with its subject, and the
+# submission instance's smtpd counts every command of a session in its
+# "disconnect from" line (data=N after a DATA).
 # Run by tests/run with LABENV set, after the *.cases files.
 set -u
 # shellcheck source=/dev/null
@@ -50,7 +52,7 @@ exim_took_only_probes() {
 # either.
 no_message_queued() {
 	local conf out rc=0
-	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF"; do
+	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF" "$LAB_SUB_CONF"; do
 		out=$(postqueue -c "$conf" -p 2>&1)
 		case $out in
 		*"Mail queue is empty"*) ;;
@@ -62,7 +64,38 @@ no_message_queued() {
 	return $rc
 }
 
+# Every submission listener had sessions, none of them with a DATA; the
+# sessions that logged in offered RCPT; the scripted AUTH servers saw AUTH
+# and no DATA.
+submission_no_data() {
+	local name rc=0 log
+	for name in healthy smtps early notls relay refuse loginonly; do
+		if ! grep -q " submission/$name/smtpd\[[0-9]*\]: disconnect from " "$LAB_SUB_LOG"; then
+			printf '    submission/%s: no session in %s\n' "$name" "$LAB_SUB_LOG"
+			rc=1
+		fi
+	done
+	if log=$(grep -E ' disconnect from .* data=' "$LAB_SUB_LOG"); then
+		printf '    DATA: %s\n' "$log"
+		rc=1
+	fi
+	grep -Eq ' disconnect from .* auth=1 .*rcpt=[1-9]' "$LAB_SUB_LOG" || {
+		echo "    no session logged in and offered RCPT"
+		rc=1
+	}
+	for log in "$LAB_SUBFAKE_AUTH_STALL_LOG" "$LAB_SUBFAKE_AUTH_ENDLESS_LOG" \
+		"$LAB_SUBFAKE_AUTH_GARBAGE_LOG"; do
+		grep -q '> AUTH PLAIN \*\*\*\*\*\*\*\*$' "$log" &&
+			! grep -Eqi '^[0-9]+ > DATA' "$log" || {
+			printf '    %s: no AUTH, or a DATA\n' "$log"
+			rc=1
+		}
+	done
+	return $rc
+}
+
 verdict fake-saw-rcpt-not-data no_data_command
 verdict exim-took-only-probes exim_took_only_probes
+verdict submission-listeners-saw-no-data submission_no_data
 verdict no-message-delivered no_message_delivered
 verdict no-message-queued no_message_queued

@@ -28,3 +28,48 @@ if [ -z "$leaked" ] && grep -q '^\[OK\] C: PASS \*\*\*\*\*\*\*\*$' <<<"$out"; th
 else
 	echo "FAIL secrets/no-password-in-output: leaked:${leaked:- none}, masked PASS line ${leaked:+or }missing?"
 fi
+
+# The submission user's password, as sent: itself, base64 of it (AUTH
+# LOGIN), base64 of NUL user NUL password (AUTH PLAIN).  None of them may
+# be in what check_ims_submission prints (-vvv, AUTH taken, refused, an
+# endless 334 exchange, the password from IMSCHECK_PASSWORD), nor in its
+# spool records, nor in the logs of the lab's servers.
+spool=$(mktemp -d)
+sub() {
+	plugins/check_ims_submission --ca-file "$LAB_SUB_CA" -u "$LAB_SUB_USER" \
+		--spool "$spool" --id "sub$#" -t 5 -vvv "$@"
+}
+out=$(
+	sub -H "$LAB_SUB_HOST" -p "$LAB_SUB_PORT" -r user@ext.test --relay-test \
+		--password-file "$LAB_SUB_USER_PASSWORD_FILE"
+	sub -H "$LAB_SUB_LOGINONLY_HOST" -p "$LAB_SUB_LOGINONLY_PORT" \
+		--password-file "$LAB_SUB_USER_PASSWORD_FILE"
+	sub -H "$LAB_SUB_REFUSE_HOST" -p "$LAB_SUB_REFUSE_PORT" \
+		--password-file "$LAB_SUB_USER_PASSWORD_FILE" -r user@ext.test
+	sub -H "$LAB_SUBFAKE_AUTH_ENDLESS_HOST" -p "$LAB_SUBFAKE_AUTH_ENDLESS_PORT" \
+		--password-file "$LAB_SUB_USER_PASSWORD_FILE" -r user@ext.test -f user@lab.test
+	IMSCHECK_PASSWORD=$LAB_SUB_USER_PASSWORD sub -H "$LAB_SUB_SMTPS_HOST" \
+		-p "$LAB_SUB_SMTPS_PORT" --tls
+)
+pw=$LAB_SUB_USER_PASSWORD
+forms=("$pw" "$(printf '%s' "$pw" | base64 -w0)"
+	"$(printf '\0%s\0%s' "$LAB_SUB_USER" "$pw" | base64 -w0)")
+leaked=""
+for f in "${forms[@]}"; do
+	grep -qF -- "$f" <<<"$out" && leaked="$leaked output"
+	grep -rqF -- "$f" "$spool" && leaked="$leaked spool"
+	grep -rqF --exclude-dir=passwords --exclude='users*' \
+		--exclude=submission.env -- "$f" \
+		"$LAB_SUB_STATEDIR" && leaked="$leaked lab-logs"
+done
+masked=$(grep -cE '^\[[A-Z]+\] C: (AUTH PLAIN )?\*{8}$' <<<"$out")
+nspool=$(find "$spool" -type f | wc -l)
+rm -rf "$spool"
+# 4 AUTH PLAIN lines and 2 LOGIN answers ("*" ends the endless 334s)
+if [ -z "$leaked" ] && [ "$masked" -eq 6 ] && [ "$nspool" -ge 5 ] &&
+	grep -q '^SUBMISSION OK - 127\.58\.0\.1:5465 accepted AUTH PLAIN' <<<"$out"; then
+	echo "PASS secrets/no-submission-password-anywhere"
+else
+	echo "FAIL secrets/no-submission-password-anywhere: leaked in:${leaked:- nothing}; $masked masked AUTH lines (6 wanted), $nspool spool records (5 wanted)"
+	grep -v '^\[OK\] S: 250-' <<<"$out" | sed 's/^/    /'
+fi

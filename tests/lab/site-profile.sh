@@ -68,3 +68,20 @@ tcpip = {
 CONF
 }
 
+
+# with_submission NAME [HOST [PORT]]: adds step 8 to "$dir/NAME.conf": the
+# submission lab's healthy listener (or HOST:PORT), the user logging in,
+# the relay test (tests/lab/submission-lab)
+with_submission() {
+	cat >>"$dir/$1.conf" <<CONF
+submission = {
+	host = "${2:-$LAB_SUB_HOST}";
+	port = ${3:-$LAB_SUB_PORT};
+	ca-file = "$LAB_SUB_CA";
+	user = "$LAB_SUB_USER";
+	password-file = "$LAB_SUB_USER_PASSWORD_FILE";
+	rcpt = "user@ext.test";
+	relay-test = true;
+};
+CONF
+}

@@ -21,16 +21,26 @@ accept loop, reading lines). Modes (--mode):
   starttls-garbage  normal greeting; EHLO lists STARTTLS; STARTTLS is answered
                     "220 2.0.0 Ready to start TLS" followed by garbage bytes
                     instead of a TLS handshake; then keeps the connection open
+  healthy           a minimal correct server: 220 greeting; EHLO multi-line
+                    (PIPELINING, SIZE, 8BITMIME); HELO, MAIL, RCPT, RSET,
+                    NOOP 250; DATA 354 then 250 after the final "."; VRFY
+                    252; QUIT 221 and close; anything else 502
   starttls-inject   as healthy, and EHLO lists STARTTLS; STARTTLS is answered
                     "220 2.0.0 Ready to start TLS" and, in the same write, a
                     plaintext line "250 injected before the TLS handshake"
                     (a man in the middle's reply, RFC 3207 5); then a real
                     TLS handshake (--tls-cert, --tls-key) and the healthy
                     dialogue over TLS
-  healthy           a minimal correct server: 220 greeting; EHLO multi-line
-                    (PIPELINING, SIZE, 8BITMIME); HELO, MAIL, RCPT, RSET,
-                    NOOP 250; DATA 354 then 250 after the final "."; VRFY
-                    252; QUIT 221 and close; anything else 502
+  auth-stall        healthy, with a real STARTTLS (--tls-cert, --tls-key)
+                    and "AUTH PLAIN LOGIN" in the EHLO after it; AUTH is
+                    never answered (the connection stays open, reading)
+  auth-endless      the same, but AUTH and every line after it get "334 ",
+                    forever: a challenge that never ends
+  auth-garbage      the same, but AUTH is answered with 64 KiB of random
+                    bytes (inside TLS); then keeps the connection open
+
+In the auth modes the command log masks the credentials: "AUTH PLAIN
+********", and every line after AUTH is "********".
 
 Every connection, every line received and every reply line written are
 appended to the --log file (if given), one event a line:
@@ -48,8 +58,9 @@ with:  ! grep -Eq '^[0-9]+ > DATA' LOG
 Options: --listen IP:PORT (required), --mode MODE (required), --pidfile
 FILE (written once the socket listens, removed on exit), --log FILE,
 --name NAME (greeting host name, default fake.lab.test), --drip-interval
-SECONDS (default 1), --seed N (reproducible garbage), --tls-cert FILE
-and --tls-key FILE (PEM; starttls-inject). SIGTERM or SIGINT: exit 0.
+SECONDS (default 1), --seed N (reproducible garbage), --tls-cert FILE and
+--tls-key FILE (PEM; required by starttls-inject and the auth modes). SIGTERM or SIGINT:
+exit 0.
 """
 
 import argparse
@@ -61,15 +72,27 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib
 from fakelib import Closed, printable
 
+AUTH_MODES = ("auth-stall", "auth-endless", "auth-garbage")
 MODES = ("silent", "endless-greeting", "huge-line", "mixed-codes", "drip",
          "garbage", "close-mid-reply", "greeting-421", "starttls-garbage",
-         "healthy", "starttls-inject")
+         "healthy", "starttls-inject") + AUTH_MODES
 INJECTED = b"250 injected before the TLS handshake\r\n"
 
 stderr = fakelib.stderr_logger("smtpfake")
 
 
 class Conn(fakelib.LineConn):
+    in_auth = False  # the lines after AUTH carry credentials
+
+    def shown(self, line):
+        """The line as logged: no credentials."""
+        if self.in_auth:
+            return b"********"
+        words = line.split(b" ")
+        if words[0].upper() == b"AUTH" and len(words) > 2:
+            return b" ".join(words[:2]) + b" ********"
+        return line
+
     def reply(self, *lines):
         """A (multi-line) reply from 'CODE text' strings."""
         out = []
@@ -81,9 +104,11 @@ class Conn(fakelib.LineConn):
 
     # --- the healthy dialogue ----------------------------------------------
 
-    def serve(self, starttls=False):
-        """A minimal correct SMTP dialogue after the greeting."""
+    def serve(self, starttls=False, tls=None):
+        """A minimal correct SMTP dialogue after the greeting; with tls (an
+        SSLContext), STARTTLS starts TLS and AUTH is offered after it."""
         name = self.server.args.name
+        secure = False
         while True:
             line = self.readline()
             self.log_received(line)
@@ -91,9 +116,25 @@ class Conn(fakelib.LineConn):
             if verb == b"EHLO":
                 caps = [f"250 {name}", "250 PIPELINING", "250 SIZE 10240000",
                         "250 8BITMIME"]
-                if starttls:
+                if (starttls or tls) and not secure:
                     caps.append("250 STARTTLS")
+                if secure:
+                    caps.append("250 AUTH PLAIN LOGIN")
                 self.reply(*caps)
+            elif verb == b"STARTTLS" and starttls == "inject" and not secure:
+                if self.buf:  # the client sent more after STARTTLS: not TLS
+                    self.log(f"[{len(self.buf)} bytes after STARTTLS, not TLS]")
+                    raise Closed()
+                self.send(b"220 2.0.0 Ready to start TLS\r\n" + INJECTED)
+                self.start_tls(self.server.tls)
+                secure = True
+            elif verb == b"STARTTLS" and tls and not secure:
+                self.reply("220 2.0.0 Ready to start TLS")
+                self.start_tls(tls)
+                secure = True
+            elif verb == b"AUTH" and secure:
+                self.in_auth = True
+                self.hostile_auth()
             elif verb == b"HELO":
                 self.reply(f"250 {name}")
             elif verb == b"MAIL":
@@ -117,28 +158,32 @@ class Conn(fakelib.LineConn):
             elif verb == b"QUIT":
                 self.reply("221 2.0.0 Bye")
                 raise Closed()
-            elif verb == b"STARTTLS" and starttls == "inject":
-                self.send(b"220 2.0.0 Ready to start TLS\r\n" + INJECTED)
-                self.start_tls()
-                starttls = False
             elif verb == b"STARTTLS" and starttls:
                 self.reply("220 2.0.0 Ready to start TLS")
                 self.garbage_for_tls()
             else:
                 self.reply("502 5.5.2 Error: command not recognized")
 
-    def start_tls(self):
-        """The server side of a TLS handshake on this connection; the
-        dialogue goes on over TLS."""
-        if self.buf:  # the client sent more after STARTTLS: not TLS
-            self.log(f"[{len(self.buf)} bytes after STARTTLS, not TLS]")
-            raise Closed()
+    def start_tls(self, ctx):
+        """The server side of the TLS handshake; Closed if it fails."""
         try:
-            self.sock = self.server.tls.wrap_socket(self.sock, server_side=True)
+            self.sock = ctx.wrap_socket(self.sock, server_side=True)
         except (OSError, ssl.SSLError) as e:
-            self.log(f"[TLS handshake failed: {e}]")
+            self.log(f"TLS handshake failed: {e}")
             raise Closed()
-        self.log("[TLS started]")
+        self.log("TLS started")
+
+    def hostile_auth(self):
+        """What the auth modes do once the client says AUTH."""
+        mode = self.server.args.mode
+        if mode == "auth-stall":
+            self.drain()
+        elif mode == "auth-endless":
+            while True:
+                self.reply("334 ")
+                self.log_received(self.readline())
+        elif mode == "auth-garbage":
+            self.garbage()
 
     # --- the modes -----------------------------------------------------------
 
@@ -180,6 +225,9 @@ class Conn(fakelib.LineConn):
         elif mode == "starttls-inject":
             self.reply(f"220 {name} ESMTP smtpfake")
             self.serve(starttls="inject")
+        elif mode in AUTH_MODES:
+            self.reply(f"220 {name} ESMTP smtpfake {mode}")
+            self.serve(tls=self.server.tls)
 
 
 class Server(fakelib.LineServer):
@@ -205,12 +253,15 @@ def main():
     p.add_argument("--tls-cert")
     p.add_argument("--tls-key")
     args = p.parse_args()
-    if args.mode == "starttls-inject" and not (args.tls_cert and args.tls_key):
-        p.error("--mode starttls-inject needs --tls-cert and --tls-key")
     if args.drip_interval < 0:
         p.error("--drip-interval must be >= 0")
     if any(c in args.name for c in "\r\n"):
         p.error("--name must be one line")
+    if (args.tls_cert is None) != (args.tls_key is None):
+        p.error("--tls-cert and --tls-key go together")
+    if (args.mode in AUTH_MODES or args.mode == "starttls-inject") and \
+            args.tls_cert is None:
+        p.error(f"--mode {args.mode} needs --tls-cert and --tls-key")
 
     fakelib.run_until_signal(lambda: Server(args, stderr).run(), args.pidfile,
                              stderr)

@@ -1,10 +1,13 @@
 /*
  * test_smtp.c - the SMTP reply parser and the EHLO capabilities, as
  * functions over bytes: single and multi-line replies, every rule of
- * RFC 5321 4.2 a server may break, and the caps a checker reads.
+ * RFC 5321 4.2 a server may break, and the caps a checker reads; AUTH
+ * PLAIN and LOGIN over a scripted connection: the lines sent, the
+ * transcript that masks them, the servers that ask for more.
  */
 #include "proto/smtp.h"
 
+#include "memconn.h"
 #include "unit.h"
 
 /* Feed lines separated by LF; returns the last feed's result. */
@@ -145,6 +148,142 @@ capabilities_are_whole_words(void)
 	CHECK(c.esmtp && !c.pipelining && c.auth[0] == '\0');
 }
 
+static void
+auth_mechanisms(void)
+{
+	struct smtp_reply r;
+	struct smtp_caps c;
+	char err[128];
+
+	CHECK(smtp_auth_mechs("PLAIN LOGIN", 11) ==
+	      (SMTP_AUTH_PLAIN | SMTP_AUTH_LOGIN));
+	CHECK(smtp_auth_mechs("  cram-md5   login ", 19) ==
+	      (SMTP_AUTH_OTHER | SMTP_AUTH_LOGIN));
+	CHECK(smtp_auth_mechs("PLAINX LOGI", 11) == SMTP_AUTH_OTHER);
+	CHECK(smtp_auth_mechs("", 0) == 0 && smtp_auth_mechs("   ", 3) == 0);
+	/* only len bytes count */
+	CHECK(smtp_auth_mechs("PLAIN LOGIN", 5) == SMTP_AUTH_PLAIN);
+	/* the old "AUTH=" form (Outlook) counts as well */
+	CHECK(feed(&r, "250-mx\n250-AUTH=LOGIN\n250 AUTH PLAIN", err,
+		   sizeof(err)) == 1);
+	smtp_caps_parse(&r, &c);
+	CHECK(c.auth_mechs == (SMTP_AUTH_PLAIN | SMTP_AUTH_LOGIN));
+	CHECK(feed(&r, "250-mx\n250 AUTHX PLAIN", err, sizeof(err)) == 1);
+	smtp_caps_parse(&r, &c);
+	CHECK(c.auth_mechs == 0);
+}
+
+/* An SMTP session reading script; what it sends goes to m->out. */
+static void
+scripted(struct smtp *s, struct memconn *m, const char *script,
+	 const struct deadline *d)
+{
+	memset(s, 0, sizeof(*s));
+	memconn_open(&s->conn, m, script, strlen(script), d);
+	s->connected = true;
+	s->transcript_on = true;
+	buf_init(&s->transcript, SMTP_TRANSCRIPT_MAX);
+}
+
+static void
+scripted_free(struct smtp *s, struct memconn *m)
+{
+	net_close(&s->conn);
+	buf_free(&s->transcript);
+	buf_free(&m->out);
+}
+
+static void
+auth_plain(void)
+{
+	struct smtp s;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	scripted(&s, &m, "235 2.7.0 Authentication successful\r\n", &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_PLAIN, "user", "secret") == 0);
+	CHECK(s.reply.code == 235);
+	/* RFC 4616: NUL, authentication identity, NUL, password */
+	CHECK_STR(buf_str(&m.out), "AUTH PLAIN AHVzZXIAc2VjcmV0\r\n");
+	CHECK_STR(buf_str(&s.transcript),
+		  "C: AUTH PLAIN ********\n"
+		  "S: 235 2.7.0 Authentication successful\n");
+	scripted_free(&s, &m);
+}
+
+static void
+auth_login(void)
+{
+	struct smtp s;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	scripted(&s, &m,
+		 "334 VXNlcm5hbWU6\r\n334 UGFzc3dvcmQ6\r\n"
+		 "535 5.7.8 Error: authentication failed\r\n",
+		 &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_LOGIN, "user", "secret") == 0);
+	CHECK(s.reply.code == 535);
+	CHECK_STR(buf_str(&m.out), "AUTH LOGIN\r\ndXNlcg==\r\nc2VjcmV0\r\n");
+	CHECK_STR(buf_str(&s.transcript),
+		  "C: AUTH LOGIN\nS: 334 VXNlcm5hbWU6\nC: ********\n"
+		  "S: 334 UGFzc3dvcmQ6\nC: ********\n"
+		  "S: 535 5.7.8 Error: authentication failed\n");
+	scripted_free(&s, &m);
+}
+
+/* A server that keeps asking: the answers, then "*", then an error. */
+static void
+auth_endless_challenges(void)
+{
+	struct smtp s;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	scripted(&s, &m, "334 \r\n334 \r\n334 \r\n334 \r\n334 \r\n", &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_PLAIN, "user", "secret") == -1);
+	CHECK_STR(buf_str(&m.out), "AUTH PLAIN AHVzZXIAc2VjcmV0\r\n*\r\n");
+	CHECK_STR(s.error, "the server asked for more than the user name and "
+			   "password (334 after 1 answer)");
+	scripted_free(&s, &m);
+	scripted(&s, &m, "334 \r\n334 \r\n334 \r\n334 \r\n334 \r\n", &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_LOGIN, "user", "secret") == -1);
+	CHECK_STR(buf_str(&m.out),
+		  "AUTH LOGIN\r\ndXNlcg==\r\nc2VjcmV0\r\n*\r\n");
+	scripted_free(&s, &m);
+}
+
+/* Nothing is sent for what cannot be sent; a server gone is a failure. */
+static void
+auth_refuses_to_send(void)
+{
+	static char big[SMTP_AUTH_FIELD_MAX + 2];
+	struct smtp s;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	memset(big, 'x', sizeof(big) - 1);
+	scripted(&s, &m, "235 ok\r\n", &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_PLAIN, "user", big) == -1);
+	CHECK(smtp_auth(&s, SMTP_AUTH_LOGIN, big, "secret") == -1);
+	CHECK(smtp_auth(&s, SMTP_AUTH_OTHER, "user", "secret") == -1);
+	CHECK(m.out.len == 0);
+	/* the longest fields fit in one line */
+	big[SMTP_AUTH_FIELD_MAX] = '\0';
+	CHECK(smtp_auth(&s, SMTP_AUTH_PLAIN, big, big) == 0);
+	CHECK(s.reply.code == 235);
+	scripted_free(&s, &m);
+	scripted(&s, &m, "334 VXNlcm5hbWU6\r\n", &d);
+	CHECK(smtp_auth(&s, SMTP_AUTH_LOGIN, "user", "secret") == -1);
+	CHECK(s.net == NET_CLOSED);
+	CHECK_STR(s.error, "connection closed");
+	scripted_free(&s, &m);
+}
+
 int
 main(void)
 {
@@ -156,5 +295,10 @@ main(void)
 	RUN(text_is_bounded);
 	RUN(capabilities);
 	RUN(capabilities_are_whole_words);
+	RUN(auth_mechanisms);
+	RUN(auth_plain);
+	RUN(auth_login);
+	RUN(auth_endless_challenges);
+	RUN(auth_refuses_to_send);
 	return unit_failed != 0;
 }
