@@ -16,7 +16,7 @@ out=$(plugins/check_ims_pop3 -H "$LAB_POP3FAKE_DELE_ERR_HOST" \
 	--smtp "$LAB_SMTP" --rcpt "$LAB_POP3FAKE_DELE_ERR_RCPT" \
 	--source "$LAB_INSIDE" --round-trip -t 5)
 rc=$?
-left=$(grep -l '^X-Imscheck-Probe: v1 ' "$box"/new/* 2>/dev/null | wc -l)
+left=$(grep -l '^X-Imscheck-Probe: v2 ' "$box"/new/* 2>/dev/null | wc -l)
 if [ $rc -eq 1 ] &&
 	grep -q '^POP3 WARNING - the probe could not be deleted: -ERR \[SYS/PERM\] cannot delete here; .* probe delivered to <pop3fake@lab\.test> in ' <<<"$out" &&
 	[ "$left" -eq 1 ]; then
