@@ -24,7 +24,6 @@ set -u
 # shellcheck source=/dev/null
 . "$LABENV"
 work=$(dirname "$LABENV")/nms-check-snmp
-top=$PWD
 CHECK_SNMP=/usr/lib/nagios/plugins/check_snmp
 NET=127.63.0
 ROOT=.1.3.6.1.4.1.8072.9999.9999.1
