@@ -1,6 +1,7 @@
 /*
  * plugin.c - standard options, site profile defaults, one run, one exit.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,6 +350,13 @@ plugin_start(struct plugin *p, const struct plugin_info *info, void *conf,
 
 	/* The deadline counts from the start, option parsing included. */
 	deadline_start(&started, 0);
+	/*
+	 * A peer that resets the connection must end the check with a
+	 * reason, not the process: plain sends use MSG_NOSIGNAL, but
+	 * OpenSSL's socket BIO writes with write(2), so the close_notify
+	 * after an ECONNRESET would raise SIGPIPE.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	p->info = info;
 	rc = read_options(p, conf, argc, argv);
 	p->ctx.deadline.start = started.start;

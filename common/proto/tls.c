@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <openssl/err.h>
+#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509v3.h>
 
@@ -13,12 +14,31 @@
 
 #include "core/addr.h"
 #include "core/diag.h"
+#include "core/file.h"
 
 /* A connection's I/O state while TLS runs on it (conn.io_state). */
 struct tls_session {
-	SSL_CTX *ctx;
 	SSL *ssl;
 };
+
+/*
+ * The client contexts, one per trust store, made on first use and kept
+ * until exit: OpenSSL 3.0's SSL_CTX_new() alone costs about 11.8 M
+ * instructions, half of a whole STARTTLS check, and a check that talks to
+ * four MX addresses must not pay it four times.  A process knows one or
+ * two trust stores (the system's, a --ca-file, none for --no-verify).
+ */
+#define TLS_STORES_MAX 4
+#define CA_FILE_MAX    (16 << 20) /* bytes of PEM; Debian's bundle: 220 KB */
+
+struct tls_store {
+	char *ca_file; /* NULL: OpenSSL's default paths */
+	bool no_verify;
+	SSL_CTX *ctx;
+};
+
+static struct tls_store stores[TLS_STORES_MAX];
+static size_t nstores;
 
 static enum net_status tls_recv(struct conn *c, void *data, size_t len,
 				size_t *got);
@@ -95,8 +115,132 @@ session_free(struct tls_session *t)
 	if (t == NULL)
 		return;
 	SSL_free(t->ssl);
-	SSL_CTX_free(t->ctx);
 	free(t);
+}
+
+static void
+stores_free(void)
+{
+	for (size_t i = 0; i < nstores; i++) {
+		SSL_CTX_free(stores[i].ctx);
+		free(stores[i].ca_file);
+	}
+	nstores = 0;
+}
+
+/*
+ * Add the certificates (and CRLs) of a PEM file to store, read as every
+ * file the user names is read (core/file.h): a FIFO or a device named by
+ * mistake ends the check with a reason instead of hanging it.
+ */
+static int
+load_pem_file(X509_STORE *store, const char *what, const char *path, char *err,
+	      size_t errlen)
+{
+	struct file_text f;
+	char why[256];
+	int certs = 0;
+
+	if (file_read(path, CA_FILE_MAX, &f, why, sizeof(why)) == -1)
+		return errorf(err, errlen, "%s %s", what, why);
+	if (f.cut) {
+		free(f.data);
+		return errorf(err, errlen, "%s %s: over %d MiB", what, path,
+			      CA_FILE_MAX >> 20);
+	}
+	BIO *bio = BIO_new_mem_buf(f.data, (int)f.len);
+	STACK_OF(X509_INFO) *infos =
+	    bio ? PEM_X509_INFO_read_bio(bio, NULL, NULL, NULL) : NULL;
+
+	for (int i = 0; infos != NULL && i < sk_X509_INFO_num(infos); i++) {
+		X509_INFO *info = sk_X509_INFO_value(infos, i);
+
+		if (info->x509 != NULL &&
+		    X509_STORE_add_cert(store, info->x509))
+			certs++;
+		if (info->crl != NULL)
+			X509_STORE_add_crl(store, info->crl);
+	}
+	sk_X509_INFO_pop_free(infos, X509_INFO_free);
+	BIO_free(bio);
+	free(f.data);
+	ssl_reason(why, sizeof(why), "no certificate in it");
+	if (certs == 0)
+		return errorf(err, errlen, "%s %s: %s", what, path, why);
+	return 0;
+}
+
+/*
+ * The trust store: the CA file asked for; else OpenSSL's default paths as
+ * every OpenSSL client (s_client, curl, Python) honours them: the hashed
+ * directory of SSL_CERT_DIR or the system's, searched for the one CA a
+ * chain needs (reading the whole bundle would cost ten handshakes), and
+ * the file SSL_CERT_FILE when it is set.  Nothing for --no-verify.
+ */
+static int
+load_store(SSL_CTX *ctx, const char *ca_file, bool no_verify, char *err,
+	   size_t errlen)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(ctx);
+	const char *env_file = getenv(X509_get_default_cert_file_env());
+	char why[256];
+
+	if (ca_file != NULL)
+		return load_pem_file(store, "CA file", ca_file, err, errlen);
+	if (no_verify)
+		return 0;
+	if (env_file != NULL && *env_file != '\0' &&
+	    load_pem_file(store, X509_get_default_cert_file_env(), env_file,
+			  err, errlen) == -1)
+		return -1;
+	if (SSL_CTX_set_default_verify_dir(ctx) != 1) {
+		ssl_reason(why, sizeof(why), "cannot be used");
+		return errorf(err, errlen, "CA directory: %s", why);
+	}
+	return 0;
+}
+
+/* The context for opts' trust store, made on first use; NULL on error. */
+static SSL_CTX *
+context_for(const struct tls_opts *opts, char *err, size_t errlen)
+{
+	bool no_verify = opts->ca_file == NULL && opts->no_verify;
+	struct tls_store *s;
+
+	for (size_t i = 0; i < nstores; i++) {
+		s = &stores[i];
+		if (s->no_verify == no_verify &&
+		    (s->ca_file == NULL
+			 ? opts->ca_file == NULL
+			 : opts->ca_file != NULL &&
+			       strcmp(s->ca_file, opts->ca_file) == 0))
+			return s->ctx;
+	}
+	if (nstores == TLS_STORES_MAX) {
+		errorf(err, errlen, "TLS: more than %d trust stores",
+		       TLS_STORES_MAX);
+		return NULL;
+	}
+	s = &stores[nstores];
+	*s = (struct tls_store){NULL, no_verify,
+				SSL_CTX_new(TLS_client_method())};
+	if (s->ctx == NULL || (opts->ca_file != NULL &&
+			       (s->ca_file = strdup(opts->ca_file)) == NULL)) {
+		SSL_CTX_free(s->ctx);
+		errorf(err, errlen, "TLS: out of memory");
+		return NULL;
+	}
+	if (load_store(s->ctx, opts->ca_file, no_verify, err, errlen) == -1) {
+		SSL_CTX_free(s->ctx);
+		free(s->ca_file);
+		return NULL;
+	}
+	/* Verify, but decide afterwards: see tls.h. */
+	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
+	/* after OpenSSL's own exit handler: ours runs first */
+	if (nstores++ == 0)
+		atexit(stores_free);
+	return s->ctx;
 }
 
 /* The server name to present and check: c->host, unless an address. */
@@ -144,36 +288,20 @@ enum net_status
 tls_start(struct conn *c, const struct tls_opts *opts, struct tls_info *info)
 {
 	struct tls_session *t = calloc(1, sizeof(*t));
+	SSL_CTX *ctx;
 	char reason[256];
 	enum net_status st;
 	int ret;
 
 	memset(info, 0, sizeof(*info));
-	if (t == NULL || (t->ctx = SSL_CTX_new(TLS_client_method())) == NULL) {
+	if (t == NULL) {
 		errorf(c->error, sizeof(c->error), "TLS: out of memory");
 		goto fail;
 	}
-	/* Verify, but decide afterwards: see tls.h. */
-	SSL_CTX_set_verify(t->ctx, SSL_VERIFY_NONE, NULL);
-	/*
-	 * The system's store as its hashed directory, searched for the one
-	 * CA a chain needs: reading the whole bundle costs ten handshakes.
-	 */
-	if (opts->ca_file != NULL)
-		ret =
-		    SSL_CTX_load_verify_locations(t->ctx, opts->ca_file, NULL);
-	else if (!opts->no_verify)
-		ret = SSL_CTX_set_default_verify_dir(t->ctx);
-	else
-		ret = 1;
-	if (ret != 1) {
-		ssl_reason(reason, sizeof(reason), "cannot load");
-		errorf(c->error, sizeof(c->error), "CA file %s: %s",
-		       opts->ca_file ? opts->ca_file : "(system)", reason);
+	if ((ctx = context_for(opts, c->error, sizeof(c->error))) == NULL)
 		goto fail;
-	}
-	if ((t->ssl = SSL_new(t->ctx)) == NULL ||
-	    SSL_set_fd(t->ssl, c->fd) != 1 || set_names(c, t->ssl) == -1) {
+	if ((t->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(t->ssl, c->fd) != 1 ||
+	    set_names(c, t->ssl) == -1) {
 		ssl_reason(reason, sizeof(reason), "setup failed");
 		errorf(c->error, sizeof(c->error), "TLS: %s", reason);
 		goto fail;

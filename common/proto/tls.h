@@ -17,8 +17,13 @@
 #include "proto/net.h"
 
 struct tls_opts {
-	const char *ca_file; /* NULL: the system's trust store */
-	bool no_verify;	     /* the chain will not be judged: load no CAs */
+	/*
+	 * NULL: OpenSSL's default paths, SSL_CERT_DIR (else the system's
+	 * directory) and SSL_CERT_FILE when set.  Each trust store gets one
+	 * context per process, made on first use.
+	 */
+	const char *ca_file;
+	bool no_verify; /* the chain will not be judged: load no CAs */
 };
 
 struct tls_info {

@@ -142,6 +142,11 @@ tls_profile smtp-expired "$LAB_SMART_EXPIRED_HOST" "$LAB_SMART_EXPIRED_PORT"
 tls_profile smtp-notls "$LAB_SMART_NOTLS_HOST" "$LAB_SMART_NOTLS_PORT"
 tls_profile smtp-starttls-inject "$LAB_FAKE_STARTTLS_INJECT_HOST" \
 	"$LAB_FAKE_STARTTLS_INJECT_PORT" "$LAB_HOSTILE_CA"
+for mode in handshake reply; do
+	var=LAB_FAKE_TLS_RESET_$(echo "$mode" | tr 'a-z' 'A-Z')
+	h=${var}_HOST p=${var}_PORT
+	tls_profile "smtp-tls-reset-$mode" "${!h}" "${!p}" "$LAB_HOSTILE_CA"
+done
 for mode in silent drip endless-multiline huge-line garbage close-mid-reply \
 	stat-err stat-negative; do
 	var=LAB_POP3FAKE_$(echo "$mode" | tr 'a-z-' 'A-Z_')

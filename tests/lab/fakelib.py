@@ -37,6 +37,7 @@ import os
 import random
 import signal
 import socket
+import struct
 import sys
 import threading
 import time
@@ -292,6 +293,16 @@ class LineConn:
         junk = b"garbage, not TLS\r\n" + self.random_bytes(2048)
         self.send(junk, note=f"[{len(junk)} bytes of garbage]")
         self.drain()
+
+    def reset(self):
+        """End the connection with a TCP RST (SO_LINGER 0), not a FIN."""
+        self.log("reset")
+        try:
+            self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                 struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+        raise Closed()
 
     def run(self):
         raise NotImplementedError

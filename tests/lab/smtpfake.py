@@ -31,6 +31,13 @@ accept loop, reading lines). Modes (--mode):
                     (a man in the middle's reply, RFC 3207 5); then a real
                     TLS handshake (--tls-cert, --tls-key) and the healthy
                     dialogue over TLS
+  tls-reset-handshake  healthy, with a real STARTTLS (--tls-cert, --tls-key);
+                    right after the TLS handshake the connection is reset
+                    (TCP RST)
+  tls-reset-reply   the same, but the first command over TLS gets half a
+                    reply ("250-NAME") and then the reset
+  tls-reset-implicit  TLS from the first byte (port 465's way), half a
+                    greeting ("220-NAME") over it, then the reset
   auth-stall        healthy, with a real STARTTLS (--tls-cert, --tls-key)
                     and "AUTH PLAIN LOGIN" in the EHLO after it; AUTH is
                     never answered (the connection stays open, reading)
@@ -73,9 +80,10 @@ import fakelib
 from fakelib import Closed, printable
 
 AUTH_MODES = ("auth-stall", "auth-endless", "auth-garbage")
+RESET_MODES = ("tls-reset-handshake", "tls-reset-reply", "tls-reset-implicit")
 MODES = ("silent", "endless-greeting", "huge-line", "mixed-codes", "drip",
          "garbage", "close-mid-reply", "greeting-421", "starttls-garbage",
-         "healthy", "starttls-inject") + AUTH_MODES
+         "healthy", "starttls-inject") + AUTH_MODES + RESET_MODES
 INJECTED = b"250 injected before the TLS handshake\r\n"
 
 stderr = fakelib.stderr_logger("smtpfake")
@@ -113,6 +121,9 @@ class Conn(fakelib.LineConn):
             line = self.readline()
             self.log_received(line)
             verb = line.split(b" ", 1)[0].upper()
+            if secure and self.server.args.mode == "tls-reset-reply":
+                self.send(f"250-{name}\r\n".encode())
+                self.reset()
             if verb == b"EHLO":
                 caps = [f"250 {name}", "250 PIPELINING", "250 SIZE 10240000",
                         "250 8BITMIME"]
@@ -132,6 +143,8 @@ class Conn(fakelib.LineConn):
                 self.reply("220 2.0.0 Ready to start TLS")
                 self.start_tls(tls)
                 secure = True
+                if self.server.args.mode == "tls-reset-handshake":
+                    self.reset()
             elif verb == b"AUTH" and secure:
                 self.in_auth = True
                 self.hostile_auth()
@@ -225,7 +238,11 @@ class Conn(fakelib.LineConn):
         elif mode == "starttls-inject":
             self.reply(f"220 {name} ESMTP smtpfake")
             self.serve(starttls="inject")
-        elif mode in AUTH_MODES:
+        elif mode == "tls-reset-implicit":
+            self.start_tls(self.server.tls)
+            self.send(f"220-{name}\r\n".encode())
+            self.reset()
+        elif mode in AUTH_MODES or mode in RESET_MODES:
             self.reply(f"220 {name} ESMTP smtpfake {mode}")
             self.serve(tls=self.server.tls)
 
@@ -259,7 +276,8 @@ def main():
         p.error("--name must be one line")
     if (args.tls_cert is None) != (args.tls_key is None):
         p.error("--tls-cert and --tls-key go together")
-    if (args.mode in AUTH_MODES or args.mode == "starttls-inject") and \
+    if (args.mode in AUTH_MODES + RESET_MODES or
+            args.mode == "starttls-inject") and \
             args.tls_cert is None:
         p.error(f"--mode {args.mode} needs --tls-cert and --tls-key")
 
