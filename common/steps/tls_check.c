@@ -55,7 +55,8 @@ const struct opt tls_check_opts[] = {
      "days",
      OPT_LIMITS_AT(struct tls_check, days, parse_days)},
     {"ca-file", 0, "FILE",
-     "verify the certificate against these CAs (default: the system's)",
+     "verify the certificate against these CAs (default: SSL_CERT_FILE, "
+     "SSL_CERT_DIR or the system's)",
      OPT_STRING_AT(struct tls_check, ca_file), .check = &opt_regular_file},
     {"no-verify", 0, NULL,
      "require TLS but do not judge the certificate's chain and name",
