@@ -27,19 +27,9 @@ dnsbl = {
 };
 CONF
 
-# expect NAME EXIT REGEX COMMAND...: the whole output must match REGEX
-expect() {
-	local name=$1 want=$2 regex=$3 out rc
-	shift 3
-	out=$("$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq "$want" ] && grep -Eq -- "$regex" <<<"$out"; then
-		echo "PASS policy/$name"
-	else
-		echo "FAIL policy/$name: exit $rc (want $want), no /$regex/"
-		sed 's/^/    /' <<<"$out"
-	fi
-}
+# shellcheck source=tests/integration/expect.bash
+. "$(dirname "$0")/expect.bash"
+EXPECT_PREFIX=policy
 
 expect profile-smarthost 0 'SPF pass for 2001:db8::10 \(smarthost smarthost\.policy\.test\)' \
 	plugins/check_ims_policy -C "$dir/site.conf" -v

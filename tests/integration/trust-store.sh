@@ -16,20 +16,10 @@ cp "$LAB_CA" "$dir/certs/lab-ca.pem"
 openssl rehash "$dir/certs"
 mkfifo "$dir/fifo"
 
-# expect NAME EXIT REGEX COMMAND...: the whole output must match REGEX,
-# within 5 seconds (the checks run with -t 3)
-expect() {
-	local name=$1 want=$2 regex=$3 out rc
-	shift 3
-	out=$(timeout 5 "$@" 2>&1)
-	rc=$?
-	if [ "$rc" -eq "$want" ] && grep -Eq -- "$regex" <<<"$out"; then
-		echo "PASS trust-store/$name"
-	else
-		echo "FAIL trust-store/$name: exit $rc (want $want), no /$regex/"
-		sed 's/^/    /' <<<"$out"
-	fi
-}
+# shellcheck source=tests/integration/expect.bash
+. "$(dirname "$0")/expect.bash"
+EXPECT_PREFIX=trust-store
+EXPECT_SECONDS=5 # the checks run with -t 3
 
 smart=(plugins/check_ims_smarthost -H "$LAB_SMART_HOST" -p "$LAB_SMART_PORT"
 	-D lab.test -S -t 3)
