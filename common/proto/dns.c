@@ -423,6 +423,8 @@ dns_type_name(enum dns_type type)
 		return "TXT";
 	case DNS_T_RRSIG:
 		return "RRSIG";
+	case DNS_T_DNSKEY:
+		return "DNSKEY";
 	case DNS_T_TLSA:
 		return "TLSA";
 	}

@@ -39,6 +39,7 @@ enum dns_type {
 	DNS_T_TXT = 16,
 	DNS_T_AAAA = 28,
 	DNS_T_RRSIG = 46,
+	DNS_T_DNSKEY = 48, /* asked for its AD only: not kept */
 	DNS_T_TLSA = 52,
 };
 

@@ -613,6 +613,9 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 	case DNS_T_RRSIG:
 		q->status = q->nrrsig > 0 ? DNS_ANSWER : DNS_NODATA;
 		return 0;
+	case DNS_T_DNSKEY:
+		q->status = DNS_ANSWER;
+		return 0;
 	}
 	return bad_reply(q, "unexpected query type");
 }
