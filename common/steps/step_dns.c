@@ -446,20 +446,16 @@ judge_dnssec(struct run *run)
 		return;
 	}
 	days = (double)(sig->expiration - (long long)time(NULL)) / 86400;
-	if (!isnan(lim->crit) && days < lim->crit)
-		result_problem(run->r, STATE_CRITICAL,
+	bool crit = !isnan(lim->crit) && days < lim->crit;
+
+	if (crit || (!isnan(lim->warn) && days < lim->warn))
+		result_problem(run->r, crit ? STATE_CRITICAL : STATE_WARNING,
 			       "RRSIG over %s %s (signer %s) expires in %.1f "
-			       "days (critical %g)",
+			       "days (%s %g)",
 			       dns_type_name(sig->covered), early->name,
 			       sig->signer[0] ? sig->signer : ".", days,
-			       lim->crit);
-	else if (!isnan(lim->warn) && days < lim->warn)
-		result_problem(run->r, STATE_WARNING,
-			       "RRSIG over %s %s (signer %s) expires in %.1f "
-			       "days (warning %g)",
-			       dns_type_name(sig->covered), early->name,
-			       sig->signer[0] ? sig->signer : ".", days,
-			       lim->warn);
+			       crit ? "critical" : "warning",
+			       crit ? lim->crit : lim->warn);
 	result_line(run->r, STATE_OK,
 		    "DNSSEC: %zu of %zu answers with AD, earliest RRSIG "
 		    "(%s %s) expires in %.1f days",
