@@ -1,10 +1,11 @@
 /*
  * check_ims_dns - checklist step 1: static IP; MX and A records for the
- * mail host exist in DNS.
+ * mail host exist in DNS (and, with --dnssec, validate).
  */
 #include "core/plugin.h"
 
 #include "steps/step_dns.h"
+#include "steps/tls_check.h"
 
 #define CONF struct step_dns_conf
 
@@ -24,6 +25,14 @@ static const struct opt options[] = {
      OPT_FLAG_AT(CONF, no_reverse)},
     {"allow-private", 0, NULL, "accept private addresses for MX hosts",
      OPT_FLAG_AT(CONF, allow_private)},
+    {"dnssec", 0, NULL,
+     "require DNSSEC: the MX and the MX hosts' addresses must come back "
+     "with AD from the (validating) server",
+     OPT_FLAG_AT(CONF, dnssec)},
+    {"rrsig-days", 0, "W[,C]",
+     "warning (and critical) when an RRSIG of those answers expires within "
+     "so many days (implies --dnssec)",
+     OPT_LIMITS_AT(CONF, rrsig_days, tls_check_parse_days)},
     PLUGIN_TIME_THRESHOLDS,
     PLUGIN_FAMILY,
     OPT_END,
@@ -35,7 +44,7 @@ const struct plugin_info check_ims_dns = {.name = "check_ims_dns",
 int
 main(int argc, char **argv)
 {
-	struct step_dns_conf conf = {0};
+	struct step_dns_conf conf = {.rrsig_days = OPT_LIMITS_INIT};
 	struct plugin p;
 
 	if (plugin_start(&p, &check_ims_dns, &conf, argc, argv))

@@ -14,7 +14,11 @@ static const struct step_def entries[] = {
      "ask whoever serves the DNS zone for an MX record naming the mail "
      "host, an A (and AAAA) record with its static address, and a PTR "
      "record for that address naming the host again (dig MX DOMAIN; "
-     "dig -x ADDRESS)"},
+     "dig -x ADDRESS); with DNSSEC, a bogus answer means a signature "
+     "that does not verify (re-sign the zone, check the DS at the "
+     "parent), an insecure one a zone unsigned or delegated without DS, "
+     "and RRSIGs near expiry a signer that stopped re-signing "
+     "(delv MX DOMAIN)"},
     {2, "smarthost", "check_ims_smarthost", "SMARTHOST",
      "check that the ISP's relay takes the site's mail",
      "relay outgoing mail to the ISP's smarthost given by IP address "

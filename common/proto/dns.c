@@ -5,6 +5,11 @@
  * we poll them and hand readiness back with ares_process_fd().  Nothing
  * here blocks past the deadline: when it passes, the queries still pending
  * are cancelled and end as DNS_TIMEOUT.
+ *
+ * A DNSSEC query (q.dnssec) is built by dns_build_query() and sent with
+ * ares_send() on the same channel, since c-ares 1.18 sets no DO bit.  Its
+ * SERVFAIL is asked once more with CD, as part of the same wait: a
+ * validating resolver that answers then has found the data bogus.
  */
 #include <errno.h>
 #include <poll.h>
@@ -231,6 +236,58 @@ dns_query_free(struct dns_query *q)
 	q->rr = NULL;
 	q->nrr = 0;
 	dns_txt_free(q);
+	dns_sec_free(q);
+}
+
+static void on_answer(void *arg, int status, int timeouts, unsigned char *abuf,
+		      int alen);
+
+/* A query in wire form with ares_send(): 0, or -1 if it cannot be built. */
+static int
+send_built(struct dns *dns, size_t channel, struct dns_query *q, bool cd,
+	   ares_callback cb)
+{
+	unsigned char buf[512];
+	struct dns_query wire = *q;
+	int len;
+
+	wire.cd = cd;
+	if ((len = dns_build_query(&wire, buf, sizeof(buf))) == -1)
+		return -1;
+	dns->pending++;
+	ares_send(dns->chan[channel].ares, buf, len, cb, q);
+	return 0;
+}
+
+/*
+ * The CD re-ask of a DNSSEC query's SERVFAIL: an answer (NOERROR or
+ * NXDOMAIN) means the resolver failed validation; its data is not used.
+ */
+static void
+on_reask(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+	struct dns_query *q = arg;
+
+	(void)timeouts;
+	q->seconds = mono_now() - q->sent;
+	q->dns->pending--;
+	q->status = DNS_SERVFAIL;
+	if (status == ARES_SUCCESS || status == ARES_ENODATA ||
+	    status == ARES_ENOTFOUND) {
+		struct dns_query cd = {.type = q->type};
+
+		snprintf(cd.name, sizeof(cd.name), "%s", q->name);
+		snprintf(cd.addr, sizeof(cd.addr), "%s", q->addr);
+		if (abuf != NULL && alen > 0)
+			dns_parse_answer(&cd, abuf, (size_t)alen);
+		if (cd.rcode == 0 || cd.status == DNS_NXDOMAIN) {
+			q->status = DNS_BOGUS;
+			snprintf(q->error, sizeof(q->error),
+				 "SERVFAIL, but answered with CD: "
+				 "DNSSEC validation failed");
+		}
+		dns_query_free(&cd);
+	}
 }
 
 static void
@@ -254,6 +311,14 @@ on_answer(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
 	}
 	if (abuf != NULL && alen > 0) {
 		dns_parse_answer(q, abuf, (size_t)alen);
+		if (q->dnssec && !q->cd && !q->reasked &&
+		    q->status == DNS_SERVFAIL &&
+		    !deadline_expired(q->dns->deadline)) {
+			q->reasked = true;
+			if (send_built(q->dns, q->channel, q, true, on_reask) ==
+			    0)
+				q->status = DNS_PENDING;
+		}
 		return;
 	}
 	q->status = DNS_FAILED;
@@ -267,6 +332,15 @@ dns_submit(struct dns *dns, size_t channel, struct dns_query *q)
 	q->channel = channel;
 	q->status = DNS_PENDING;
 	q->sent = mono_now();
+	q->reasked = false;
+	if (q->dnssec || q->cd) {
+		if (send_built(dns, channel, q, q->cd, on_answer) == -1) {
+			q->status = DNS_FAILED;
+			snprintf(q->error, sizeof(q->error),
+				 "cannot build a query for '%.60s'", q->name);
+		}
+		return;
+	}
 	dns->pending++;
 	ares_query(dns->chan[channel].ares, q->name, 1 /* IN */, (int)q->type,
 		   on_answer, q);
@@ -347,6 +421,10 @@ dns_type_name(enum dns_type type)
 		return "PTR";
 	case DNS_T_TXT:
 		return "TXT";
+	case DNS_T_RRSIG:
+		return "RRSIG";
+	case DNS_T_DNSKEY:
+		return "DNSKEY";
 	case DNS_T_TLSA:
 		return "TLSA";
 	}
@@ -362,6 +440,7 @@ dns_status_name(enum dns_status status)
 	    [DNS_NXDOMAIN] = "NXDOMAIN",  [DNS_SERVFAIL] = "SERVFAIL",
 	    [DNS_REFUSED] = "REFUSED",	  [DNS_TIMEOUT] = "timeout",
 	    [DNS_BADREPLY] = "bad reply", [DNS_FAILED] = "failed",
+	    [DNS_BOGUS] = "bogus",
 	};
 
 	return (unsigned)status < sizeof(names) / sizeof(names[0])

@@ -9,6 +9,15 @@
  * parallel; dns_wait() returns when all are answered or the deadline has
  * passed.  Each query keeps the rcode and AA flag of its answer, because
  * a checker must tell "no such domain" from "server failure".
+ *
+ * With q.dnssec a query carries EDNS0 with the DO bit (c-ares 1.18 sets
+ * none, so dns.c builds the query and sends it with ares_send()); the
+ * answer's AD flag and the RRSIGs of its answer section are kept.  The
+ * resolver is trusted to validate: AD means what it says only from a
+ * validating resolver on a secured path (localhost), as for Postfix's DANE.
+ * A SERVFAIL to such a query is asked again with CD under the same
+ * deadline; when that answers, the first was a validation failure and
+ * the query ends DNS_BOGUS (the re-ask's records are not kept).
  */
 #ifndef IMSCHECK_DNS_H
 #define IMSCHECK_DNS_H
@@ -29,7 +38,9 @@ enum dns_type {
 	DNS_T_MX = 15,
 	DNS_T_TXT = 16,
 	DNS_T_AAAA = 28,
-	DNS_T_TLSA = 52, /* counted only: whether a name has any */
+	DNS_T_RRSIG = 46,
+	DNS_T_DNSKEY = 48, /* asked for its AD only: not kept */
+	DNS_T_TLSA = 52,
 };
 
 enum dns_status {
@@ -43,6 +54,7 @@ enum dns_status {
 	DNS_TIMEOUT,  /* no answer: every try timed out, or the deadline */
 	DNS_BADREPLY, /* FORMERR, another rcode, or an unparsable answer */
 	DNS_FAILED,   /* could not ask at all */
+	DNS_BOGUS,    /* dnssec: SERVFAIL, but answered with CD (validation) */
 };
 
 /*
@@ -60,16 +72,36 @@ struct dns_rr {
 	char text[DNS_NAME_MAX + 1];
 };
 
+/* One TLSA record (RFC 6698 2.1): usage, selector, matching type, data. */
+struct dns_tlsa {
+	unsigned usage, selector, mtype;
+	unsigned char *data;
+	size_t len;
+};
+
+/* One RRSIG record (RFC 4034 3.1), without its signature. */
+struct dns_rrsig {
+	enum dns_type covered; /* the type covered, as a number */
+	unsigned algorithm, labels;
+	unsigned long original_ttl;
+	long long expiration, inception; /* Unix time (RFC 4034 3.1.5) */
+	unsigned key_tag;
+	char signer[DNS_NAME_MAX + 1];
+};
+
 struct dns_query {
 	/* What to ask. */
 	char name[DNS_NAME_MAX + 1];
 	enum dns_type type;
 	char addr[ADDR_TEXT_MAX]; /* for PTR: the address asked about */
+	bool dnssec;		  /* EDNS0 OPT (payload 1232) with the DO bit */
+	bool cd;		  /* checking disabled */
 
 	/* What came back. */
 	enum dns_status status;
 	int rcode;
 	bool aa;		      /* authoritative answer */
+	bool ad;		      /* authenticated data */
 	char cname[DNS_NAME_MAX + 1]; /* the owner after CNAMEs, "" if none */
 	struct dns_rr *rr; /* sorted: MX by preference, others by text */
 	size_t nrr;
@@ -78,12 +110,16 @@ struct dns_query {
 	char error[96];	     /* what went wrong, for BADREPLY and FAILED */
 	struct dns_txt *txt; /* DNS_T_TXT: the records, in answer order */
 	size_t ntxt;
-	size_t counted; /* DNS_T_TLSA: records of the type, not kept */
+	struct dns_tlsa *tlsa; /* DNS_T_TLSA: the records, in answer order */
+	size_t ntlsa;
+	struct dns_rrsig *rrsig; /* the answer section's RRSIGs */
+	size_t nrrsig;
 
 	/* Private to dns.c. */
 	struct dns *dns;
 	size_t channel;
 	double sent;
+	bool reasked; /* the CD re-ask of a SERVFAIL is under way or done */
 };
 
 /*
@@ -158,5 +194,13 @@ int dns_parse_answer(struct dns_query *q, const unsigned char *abuf,
 		     size_t alen);
 /* Release a query's TXT records. */
 void dns_txt_free(struct dns_query *q);
+/* Release a query's TLSA and RRSIG records. */
+void dns_sec_free(struct dns_query *q);
+/*
+ * The query for q in wire form (header with RD, and CD when q->cd; the
+ * question; with q->dnssec an OPT RR with the DO bit): its length, or -1
+ * when the name does not fit in len bytes or has an empty or long label.
+ */
+int dns_build_query(const struct dns_query *q, unsigned char *buf, size_t len);
 
 #endif

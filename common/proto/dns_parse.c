@@ -1,15 +1,19 @@
 /*
  * dns_parse.c - what our code takes from a DNS answer.
  *
- * The header (rcode, AA) is read with a cursor; the records with c-ares
- * 1.18's ares_parse_* functions.  They are deprecated in later c-ares, so
- * every call to them lives in this one file, ready for ares_dns_parse().
+ * The header (rcode, AA, AD) is read with a cursor; MX, A, AAAA, PTR and
+ * TXT records with c-ares 1.18's ares_parse_* functions.  They are
+ * deprecated in later c-ares, so every call to them lives in this one
+ * file, ready for ares_dns_parse().  c-ares 1.18 parses neither RRSIG nor
+ * TLSA: the answer section is walked by cursor for those, and the query
+ * with the DO bit is built here too.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <sys/socket.h>
 #include <sys/select.h>
 #include <ares.h>
@@ -20,6 +24,14 @@
 #include "proto/dns.h"
 
 #define DNS_FLAG_AA	   0x0400
+#define DNS_FLAG_RD	   0x0100
+#define DNS_FLAG_AD	   0x0020
+#define DNS_FLAG_CD	   0x0010
+#define DNS_EDNS_PAYLOAD   1232 /* DNS flag day 2020 */
+#define DNS_EDNS_DO	   0x8000
+#define DNS_T_OPT	   41
+#define DNS_RRSIG_FIXED	   18 /* RDATA before the signer's name */
+#define DNS_TLSA_FIXED	   3
 #define DNS_RCODE_MASK	   0x000f
 #define DNS_RCODE_FORMERR  1
 #define DNS_RCODE_SERVFAIL 2
@@ -319,31 +331,229 @@ skip_name(struct cursor *c)
 	}
 }
 
+void
+dns_sec_free(struct dns_query *q)
+{
+	for (size_t i = 0; i < q->ntlsa; i++)
+		free(q->tlsa[i].data);
+	free(q->tlsa);
+	q->tlsa = NULL;
+	q->ntlsa = 0;
+	free(q->rrsig);
+	q->rrsig = NULL;
+	q->nrrsig = 0;
+}
+
+static int
+cursor_u32(struct cursor *c, unsigned long *v)
+{
+	uint16_t hi, lo;
+
+	if (cursor_u16(c, &hi) == -1 || cursor_u16(c, &lo) == -1)
+		return -1;
+	*v = (unsigned long)hi << 16 | lo;
+	return 0;
+}
+
 /*
- * A type we only count (TLSA: whether a name publishes any): the answer
- * records of the type asked, walked by cursor after the question.
+ * An uncompressed name (RFC 4034 3.1.7: the signer) in text form, without
+ * the final dot ("" for the root); dots and backslashes inside a label,
+ * and bytes that are not printable, as \DDD (RFC 4343 2.1).
  */
 static int
-parse_count(struct dns_query *q, struct cursor *c, uint16_t qdcount,
-	    uint16_t ancount)
+read_name(struct cursor *c, char *text, size_t size)
 {
-	size_t n = 0;
+	size_t n = 0, wire = 0;
+	uint8_t len, ch;
 
+	text[0] = '\0';
+	for (;;) {
+		if (cursor_u8(c, &len) == -1 || (len & 0xc0) != 0)
+			return -1;
+		if (len == 0)
+			return 0;
+		if ((wire += len + 1) > 254)
+			return -1;
+		if (n > 0 && n + 1 < size)
+			text[n++] = '.';
+		for (uint8_t i = 0; i < len; i++) {
+			if (cursor_u8(c, &ch) == -1)
+				return -1;
+			if (n + 5 > size)
+				return -1;
+			if (ch == '.' || ch == '\\' || ch <= ' ' || ch > '~')
+				n += (size_t)snprintf(text + n, size - n,
+						      "\\%03u", ch);
+			else
+				text[n++] = (char)ch;
+		}
+		text[n] = '\0';
+	}
+}
+
+/*
+ * RFC 4034 3.1.5: 32-bit times compare in serial number arithmetic; the
+ * one within 68 years of now is meant.
+ */
+static long long
+serial_time(unsigned long v)
+{
+	long long now = (long long)time(NULL);
+	uint32_t d = (uint32_t)v - (uint32_t)now;
+
+	return now + (int32_t)d;
+}
+
+static int
+parse_rrsig(struct dns_query *q, const unsigned char *rd, uint16_t rdlen)
+{
+	struct dns_rrsig *s;
+	struct cursor c;
+	uint16_t covered = 0, tag = 0;
+	uint8_t alg = 0, labels = 0;
+	unsigned long ttl = 0, exp = 0, inc = 0;
+
+	if (q->nrrsig == DNS_RR_MAX) {
+		q->dropped++;
+		return 0;
+	}
+	cursor_init(&c, rd, rdlen);
+	if (rdlen < DNS_RRSIG_FIXED)
+		return bad_reply(q, "RRSIG record too short");
+	s = &q->rrsig[q->nrrsig];
+	cursor_u16(&c, &covered);
+	cursor_u8(&c, &alg);
+	cursor_u8(&c, &labels);
+	cursor_u32(&c, &ttl);
+	cursor_u32(&c, &exp);
+	cursor_u32(&c, &inc);
+	cursor_u16(&c, &tag);
+	if (read_name(&c, s->signer, sizeof(s->signer)) == -1)
+		return bad_reply(q, "RRSIG signer name malformed");
+	if (c.left == 0)
+		return bad_reply(q, "RRSIG without a signature");
+	s->covered = (enum dns_type)covered;
+	s->algorithm = alg;
+	s->labels = labels;
+	s->original_ttl = ttl;
+	s->expiration = serial_time(exp);
+	s->inception = serial_time(inc);
+	s->key_tag = tag;
+	q->nrrsig++;
+	return 0;
+}
+
+static int
+parse_tlsa(struct dns_query *q, const unsigned char *rd, uint16_t rdlen)
+{
+	struct dns_tlsa *t;
+
+	if (q->ntlsa == DNS_RR_MAX) {
+		q->dropped++;
+		return 0;
+	}
+	if (rdlen <= DNS_TLSA_FIXED)
+		return bad_reply(q, "TLSA record too short");
+	t = &q->tlsa[q->ntlsa];
+	t->usage = rd[0];
+	t->selector = rd[1];
+	t->mtype = rd[2];
+	t->len = rdlen - DNS_TLSA_FIXED;
+	if ((t->data = malloc(t->len)) == NULL) {
+		q->status = DNS_FAILED;
+		snprintf(q->error, sizeof(q->error), "out of memory");
+		return -1;
+	}
+	memcpy(t->data, rd + DNS_TLSA_FIXED, t->len);
+	q->ntlsa++;
+	return 0;
+}
+
+/*
+ * The records c-ares 1.18 cannot parse (RRSIG, and TLSA when asked), read
+ * from the answer section by cursor after the question.
+ */
+static int
+parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
+	  uint16_t ancount)
+{
+	dns_sec_free(q);
+	if ((q->rrsig = calloc(DNS_RR_MAX, sizeof(*q->rrsig))) == NULL ||
+	    (q->type == DNS_T_TLSA &&
+	     (q->tlsa = calloc(DNS_RR_MAX, sizeof(*q->tlsa))) == NULL)) {
+		q->status = DNS_FAILED;
+		snprintf(q->error, sizeof(q->error), "out of memory");
+		return -1;
+	}
 	for (uint16_t i = 0; i < qdcount; i++)
 		if (skip_name(c) == -1 || cursor_skip(c, 4) == -1)
 			return bad_reply(q, "question cut short");
 	for (uint16_t i = 0; i < ancount; i++) {
 		uint16_t type, rdlen;
+		const unsigned char *rd;
+		int rc = 0;
 
 		if (skip_name(c) == -1 || cursor_u16(c, &type) == -1 ||
-		    cursor_skip(c, 6) == -1 || cursor_u16(c, &rdlen) == -1 ||
-		    cursor_skip(c, rdlen) == -1)
+		    cursor_skip(c, 6) == -1 || cursor_u16(c, &rdlen) == -1)
 			return bad_reply(q, "answer record cut short");
-		n += type == (uint16_t)q->type;
+		rd = c->p;
+		if (cursor_skip(c, rdlen) == -1)
+			return bad_reply(q, "answer record cut short");
+		if (type == DNS_T_RRSIG)
+			rc = parse_rrsig(q, rd, rdlen);
+		else if (type == DNS_T_TLSA && q->type == DNS_T_TLSA)
+			rc = parse_tlsa(q, rd, rdlen);
+		if (rc == -1)
+			return -1;
 	}
-	q->counted = n;
-	q->status = n > 0 ? DNS_ANSWER : DNS_NODATA;
 	return 0;
+}
+
+static void
+put16(unsigned char *p, unsigned v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+int
+dns_build_query(const struct dns_query *q, unsigned char *buf, size_t len)
+{
+	const char *name = q->name;
+	size_t n = 12;
+
+	if (len < 12 + 1 + 4 + (q->dnssec ? 11 : 0))
+		return -1;
+	memset(buf, 0, 12);
+	put16(buf + 2, DNS_FLAG_RD | (q->cd ? DNS_FLAG_CD : 0));
+	put16(buf + 4, 1);
+	put16(buf + 10, q->dnssec ? 1 : 0);
+	while (*name != '\0' && strcmp(name, ".") != 0) {
+		const char *dot = strchr(name, '.');
+		size_t l = dot ? (size_t)(dot - name) : strlen(name);
+
+		if (l == 0 || l > 63 || n + 1 + l + 1 + 4 + 11 > len ||
+		    n + 1 + l > 12 + 254)
+			return -1;
+		buf[n++] = (unsigned char)l;
+		memcpy(buf + n, name, l);
+		n += l;
+		name += l + (dot != NULL);
+	}
+	buf[n++] = 0;
+	put16(buf + n, (unsigned)q->type);
+	put16(buf + n + 2, 1 /* IN */);
+	n += 4;
+	if (q->dnssec) { /* RFC 6891 6.1.2: root owner, OPT, payload... */
+		buf[n] = 0;
+		put16(buf + n + 1, DNS_T_OPT);
+		put16(buf + n + 3, DNS_EDNS_PAYLOAD);
+		put16(buf + n + 5, 0); /* extended rcode, version 0 */
+		put16(buf + n + 7, DNS_EDNS_DO);
+		put16(buf + n + 9, 0); /* no options */
+		n += 11;
+	}
+	return (int)n;
 }
 
 int
@@ -360,6 +570,7 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 	if (alen > (size_t)INT32_MAX)
 		return bad_reply(q, "answer too long");
 	q->aa = (flags & DNS_FLAG_AA) != 0;
+	q->ad = (flags & DNS_FLAG_AD) != 0;
 	q->rcode = flags & DNS_RCODE_MASK;
 	switch (q->rcode) {
 	case 0:
@@ -384,6 +595,8 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 		q->status = DNS_NODATA;
 		return 0;
 	}
+	if (parse_sec(q, &c, qdcount, ancount) == -1)
+		return -1;
 	switch (q->type) {
 	case DNS_T_MX:
 		return parse_mx(q, abuf, (int)alen);
@@ -395,7 +608,14 @@ dns_parse_answer(struct dns_query *q, const unsigned char *abuf, size_t alen)
 	case DNS_T_TXT:
 		return parse_txt(q, abuf, (int)alen);
 	case DNS_T_TLSA:
-		return parse_count(q, &c, qdcount, ancount);
+		q->status = q->ntlsa > 0 ? DNS_ANSWER : DNS_NODATA;
+		return 0;
+	case DNS_T_RRSIG:
+		q->status = q->nrrsig > 0 ? DNS_ANSWER : DNS_NODATA;
+		return 0;
+	case DNS_T_DNSKEY:
+		q->status = DNS_ANSWER;
+		return 0;
 	}
 	return bad_reply(q, "unexpected query type");
 }

@@ -6,6 +6,11 @@
  * channel each), in three rounds: the domain's MX; the MX hosts' A and
  * AAAA; the addresses' PTR and the PTR names' addresses.  The first server
  * is judged in detail, the others are compared with it.
+ *
+ * With --dnssec the MX and address queries carry the DO bit, and the
+ * first server's answers must come with AD; the root's DNSKEY, asked
+ * beside the MX, tells a resolver that validates nothing (no AD even
+ * there) from a zone that is not signed.
  */
 #include <math.h>
 #include <stdarg.h>
@@ -14,6 +19,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "steps/step_dns.h"
 
@@ -72,6 +78,8 @@ struct run {
 	size_t rev_cap;
 	size_t rev_dropped;
 	double started;
+	bool dnssec;		/* --dnssec or --rrsig-days */
+	struct dns_query probe; /* ". DNSKEY" of the first server (dnssec) */
 };
 
 static const char *
@@ -86,7 +94,13 @@ ask_mx(struct run *run)
 {
 	for (size_t i = 0; i < run->nview; i++) {
 		dns_query_init(&run->view[i].mx, run->conf->domain, DNS_T_MX);
+		run->view[i].mx.dnssec = run->dnssec;
 		dns_submit(run->dns, i, &run->view[i].mx);
+	}
+	if (run->dnssec &&
+	    dns_query_init(&run->probe, ".", DNS_T_DNSKEY) == 0) {
+		run->probe.dnssec = true;
+		dns_submit(run->dns, 0, &run->probe);
 	}
 	dns_wait(run->dns);
 }
@@ -154,11 +168,16 @@ ask_addresses(struct run *run)
 			if (h->literal)
 				continue;
 			if (family != AF_INET6 &&
-			    dns_query_init(&h->a, h->name, DNS_T_A) == 0)
+			    dns_query_init(&h->a, h->name, DNS_T_A) == 0) {
+				h->a.dnssec = run->dnssec;
 				dns_submit(run->dns, i, &h->a);
+			}
 			if (family != AF_INET &&
-			    dns_query_init(&h->aaaa, h->name, DNS_T_AAAA) == 0)
+			    dns_query_init(&h->aaaa, h->name, DNS_T_AAAA) ==
+				0) {
+				h->aaaa.dnssec = run->dnssec;
 				dns_submit(run->dns, i, &h->aaaa);
+			}
 		}
 	}
 	dns_wait(run->dns);
@@ -324,6 +343,7 @@ judge_failures(struct run *run)
 			case DNS_REFUSED:
 			case DNS_BADREPLY:
 			case DNS_FAILED:
+			case DNS_BOGUS:
 			case DNS_PENDING:
 				if (failed++ == 0)
 					first = k;
@@ -363,6 +383,86 @@ judge_failures(struct run *run)
 			    dns_type_name(f->type), f->name,
 			    f->error[0] ? ": " : "", f->error, more);
 	}
+}
+
+/*
+ * DNSSEC of the first server's answers: AD on each MX and address answer
+ * (a resolver without AD even for the root's DNSKEY validates nothing),
+ * and the earliest RRSIG expiration against --rrsig-days.  Bogus answers
+ * were judged with the failures.
+ */
+static void
+judge_dnssec(struct run *run)
+{
+	struct dns_query *q[QUERIES_MAX];
+	bool rev[QUERIES_MAX];
+	size_t n = view_queries(run, 0, q, rev, QUERIES_MAX);
+	size_t answers = 0, secure = 0, insecure = 0;
+	const struct dns_query *first = NULL, *early = NULL;
+	const struct dns_rrsig *sig = NULL;
+	const struct opt_limits *lim = &run->conf->rrsig_days;
+	double days;
+
+	for (size_t k = 0; k < n; k++) {
+		if (rev[k] ||
+		    (q[k]->status != DNS_ANSWER && q[k]->status != DNS_NODATA))
+			continue;
+		answers++;
+		if (q[k]->ad)
+			secure++;
+		else if (insecure++ == 0)
+			first = q[k];
+		for (size_t s = 0; s < q[k]->nrrsig; s++)
+			if (sig == NULL ||
+			    q[k]->rrsig[s].expiration < sig->expiration) {
+				sig = &q[k]->rrsig[s];
+				early = q[k];
+			}
+	}
+	if (answers == 0)
+		return;
+	if (secure == 0 && !run->probe.ad) {
+		result_problem(run->r, STATE_WARNING,
+			       "%s never sets AD (not for the root's DNSKEY "
+			       "either): it does not validate, DNSSEC not "
+			       "judged",
+			       server(run, 0));
+		return;
+	}
+	if (insecure > 1)
+		result_problem(run->r, STATE_WARNING,
+			       "insecure: %s %s and %zu more answers came back "
+			       "without AD",
+			       dns_type_name(first->type), first->name,
+			       insecure - 1);
+	else if (insecure > 0)
+		result_problem(run->r, STATE_WARNING,
+			       "insecure: %s %s came back without AD",
+			       dns_type_name(first->type), first->name);
+	if (sig == NULL) {
+		result_line(run->r, STATE_OK,
+			    "DNSSEC: %zu of %zu answers with AD, no RRSIG seen",
+			    secure, answers);
+		return;
+	}
+	days = (double)(sig->expiration - (long long)time(NULL)) / 86400;
+	bool crit = !isnan(lim->crit) && days < lim->crit;
+
+	if (crit || (!isnan(lim->warn) && days < lim->warn))
+		result_problem(run->r, crit ? STATE_CRITICAL : STATE_WARNING,
+			       "RRSIG over %s %s (signer %s) expires in %.1f "
+			       "days (%s %g)",
+			       dns_type_name(sig->covered), early->name,
+			       sig->signer[0] ? sig->signer : ".", days,
+			       crit ? "critical" : "warning",
+			       crit ? lim->crit : lim->warn);
+	result_line(run->r, STATE_OK,
+		    "DNSSEC: %zu of %zu answers with AD, earliest RRSIG "
+		    "(%s %s) expires in %.1f days",
+		    secure, answers, dns_type_name(sig->covered), early->name,
+		    days);
+	result_perf(run->r, "rrsig_days", round(days * 100) / 100, "", NULL,
+		    NULL, NAN, NAN);
 }
 
 /* NXDOMAIN for the domain, naming every server that said so. */
@@ -803,6 +903,8 @@ judge(struct run *run)
 			judge_expected_mx(run);
 		}
 		judge_reverse(run);
+		if (run->dnssec)
+			judge_dnssec(run);
 	}
 	judge_agreement(run);
 }
@@ -826,6 +928,7 @@ run_free(struct run *run)
 	}
 	free(run->view);
 	free(run->rev);
+	dns_query_free(&run->probe);
 	dns_close(run->dns);
 }
 
@@ -833,8 +936,12 @@ void
 step_dns_run(const struct step_dns_conf *conf, const struct run_ctx *ctx,
 	     struct result *r)
 {
-	struct run run = {
-	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
+	struct run run = {.conf = conf,
+			  .ctx = ctx,
+			  .r = r,
+			  .started = mono_now(),
+			  .dnssec =
+			      conf->dnssec || !isnan(conf->rrsig_days.warn)};
 	char err[256];
 
 	run.dns = dns_open(conf->server, conf->nserver, &ctx->deadline, err,

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "core/result.h"
+#include "core/options.h"
 #include "core/run.h"
 
 #include "proto/dns.h"
@@ -24,6 +25,8 @@ struct step_dns_conf {
 	size_t nserver;
 	bool no_reverse;
 	bool allow_private;
+	bool dnssec;		      /* --dnssec: answers must carry AD */
+	struct opt_limits rrsig_days; /* --rrsig-days W[,C] */
 };
 
 void step_dns_run(const struct step_dns_conf *conf, const struct run_ctx *ctx,

@@ -27,9 +27,9 @@ parse_one_day_count(const char *text, char end_at, double *v, const char **end)
 }
 
 /* "W[,C]" days, C <= W. */
-static int
-parse_days(const struct opt *o, void *field, const char *arg, char *err,
-	   size_t errlen)
+int
+tls_check_parse_days(const struct opt *o, void *field, const char *arg,
+		     char *err, size_t errlen)
 {
 	struct opt_limits *days = field;
 	const char *end;
@@ -53,7 +53,7 @@ const struct opt tls_check_opts[] = {
     {"certificate-days", 0, "W[,C]",
      "warning (and critical) when the certificate expires within so many "
      "days",
-     OPT_LIMITS_AT(struct tls_check, days, parse_days)},
+     OPT_LIMITS_AT(struct tls_check, days, tls_check_parse_days)},
     {"ca-file", 0, "FILE",
      "verify the certificate against these CAs (default: SSL_CERT_FILE, "
      "SSL_CERT_DIR or the system's)",

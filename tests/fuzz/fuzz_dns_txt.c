@@ -1,6 +1,6 @@
 /*
  * fuzz_dns_txt.c - DNS answers to the questions steps 9 and 10 add: TXT
- * records (strings joined) and TLSA records (counted by cursor).
+ * records (strings joined) and TLSA records (parsed by cursor).
  */
 #include "proto/dns.h"
 

@@ -1,6 +1,7 @@
 /*
  * test_dns_parse.c - what our code takes from DNS answers, on answers built
- * byte by byte: rcodes, the AA flag, MX order, CNAMEs, short input.
+ * byte by byte: rcodes, the AA flag, MX order, CNAMEs, short input; the
+ * DNSSEC parts: AD, RRSIG and TLSA records, and the query with DO and CD.
  */
 #include <stdlib.h>
 
@@ -287,6 +288,216 @@ many_mx_keep_the_preferred(void)
 	dns_query_free(&q);
 }
 
+static void
+put32(struct pkt *p, unsigned long v)
+{
+	put16(p, (unsigned)(v >> 16));
+	put16(p, (unsigned)(v & 0xffff));
+}
+
+/* An RRSIG's RDATA: type covered, times, signer, and a 4-byte signature. */
+static void
+rr_rrsig(struct pkt *p, const char *owner, unsigned covered,
+	 unsigned long expiration, const char *signer)
+{
+	struct pkt rd = {.len = 0};
+
+	put16(&rd, covered);
+	rd.b[rd.len++] = 13; /* ECDSAP256SHA256 */
+	rd.b[rd.len++] = 2;
+	put32(&rd, 3600);
+	put32(&rd, expiration);
+	put32(&rd, 1764633600UL); /* 2025-12-02 */
+	put16(&rd, 4242);
+	put_name(&rd, signer);
+	memcpy(rd.b + rd.len, "\x01\x02\x03\x04", 4);
+	rd.len += 4;
+	rr(p, owner, DNS_T_RRSIG, rd.b, rd.len);
+}
+
+static void
+rrsig_and_ad(void)
+{
+	struct pkt p;
+	struct dns_query q;
+
+	/* QR RD RA AD */
+	header(&p, 0x81a0, 2, "example.com", DNS_T_MX);
+	rr_mx(&p, "example.com", 10, "mx.example.com");
+	rr_rrsig(&p, "example.com", DNS_T_MX, 1893456000UL, "example.com");
+	q = parse(&p, "example.com", DNS_T_MX);
+	CHECK(q.status == DNS_ANSWER && q.ad && !q.aa && q.nrr == 1);
+	CHECK(q.nrrsig == 1);
+	if (q.nrrsig == 1) {
+		CHECK(q.rrsig[0].covered == DNS_T_MX);
+		CHECK(q.rrsig[0].algorithm == 13 && q.rrsig[0].labels == 2);
+		CHECK(q.rrsig[0].original_ttl == 3600);
+		CHECK(q.rrsig[0].expiration == 1893456000LL); /* 2030 */
+		CHECK(q.rrsig[0].inception == 1764633600LL);
+		CHECK(q.rrsig[0].key_tag == 4242);
+		CHECK_STR(q.rrsig[0].signer, "example.com");
+	}
+	dns_query_free(&q);
+	CHECK(q.rrsig == NULL && q.nrrsig == 0);
+
+	/* without AD, and a root signer */
+	header(&p, 0x8180, 2, "example.com", DNS_T_A);
+	rr(&p, "example.com", DNS_T_A, "\xc0\x00\x02\x01", 4);
+	rr_rrsig(&p, "example.com", DNS_T_A, 1893456000UL, "");
+	q = parse(&p, "example.com", DNS_T_A);
+	CHECK(q.status == DNS_ANSWER && !q.ad && q.nrrsig == 1);
+	CHECK(q.nrrsig == 1 && q.rrsig[0].signer[0] == '\0');
+	dns_query_free(&q);
+}
+
+/* A signer label holding a dot and a space is escaped (RFC 4343). */
+static void
+rrsig_signer_escaped(void)
+{
+	struct pkt p;
+	struct dns_query q;
+
+	header(&p, 0x81a0, 1, "example.com", DNS_T_MX);
+	rr_rrsig(&p, "example.com", DNS_T_MX, 1893456000UL, "a b.example");
+	q = parse(&p, "example.com", DNS_T_MX);
+	CHECK(q.nrrsig == 1);
+	CHECK(q.nrrsig == 1 &&
+	      strcmp(q.rrsig[0].signer, "a\\032b.example") == 0);
+	dns_query_free(&q);
+}
+
+static void
+tlsa_records(void)
+{
+	struct pkt p;
+	struct dns_query q;
+	unsigned char rd[3 + 32];
+
+	rd[0] = 3, rd[1] = 1, rd[2] = 1;
+	for (size_t i = 0; i < 32; i++)
+		rd[3 + i] = (unsigned char)i;
+	header(&p, 0x81a0, 3, "_25._tcp.mx.example.com", DNS_T_TLSA);
+	rr(&p, "_25._tcp.mx.example.com", DNS_T_TLSA, rd, sizeof(rd));
+	rd[0] = 2, rd[1] = 0, rd[2] = 2;
+	rr(&p, "_25._tcp.mx.example.com", DNS_T_TLSA, rd, 3 + 4);
+	rr_rrsig(&p, "_25._tcp.mx.example.com", DNS_T_TLSA, 1893456000UL,
+		 "example.com");
+	q = parse(&p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+	CHECK(q.status == DNS_ANSWER && q.ad && q.ntlsa == 2 && q.nrrsig == 1);
+	if (q.ntlsa == 2) {
+		CHECK(q.tlsa[0].usage == 3 && q.tlsa[0].selector == 1 &&
+		      q.tlsa[0].mtype == 1 && q.tlsa[0].len == 32);
+		CHECK(q.tlsa[0].data[31] == 31);
+		CHECK(q.tlsa[1].usage == 2 && q.tlsa[1].selector == 0 &&
+		      q.tlsa[1].mtype == 2 && q.tlsa[1].len == 4);
+	}
+	dns_query_free(&q);
+
+	/* a CNAME only: no TLSA */
+	header(&p, 0x8180, 1, "_25._tcp.mx.example.com", DNS_T_TLSA);
+	rr_name(&p, "_25._tcp.mx.example.com", 5, "tlsa.example.com");
+	q = parse(&p, "_25._tcp.mx.example.com", DNS_T_TLSA);
+	CHECK(q.status == DNS_NODATA && q.ntlsa == 0);
+	dns_query_free(&q);
+}
+
+/* Malformed DNSSEC records: a bad reply with a reason, nothing kept. */
+static void
+bad_dnssec_records(void)
+{
+	static const struct {
+		unsigned type;
+		const char *rdata;
+		size_t len;
+		const char *why;
+	} cases[] = {
+	    {DNS_T_RRSIG, "\x00\x0f\x0d\x02\x00\x00", 6,
+	     "RRSIG record too short"},
+	    /* the signer's label runs past the RDATA */
+	    {DNS_T_RRSIG,
+	     "\x00\x0f\x0d\x02\x00\x00\x0e\x10\x70\xdb\xd8\x80\x69\x2e\x2e"
+	     "\x00\x10\x92\x09"
+	     "exa",
+	     22, "RRSIG signer name malformed"},
+	    /* a compressed signer (RFC 4034 3.1.7 forbids it) */
+	    {DNS_T_RRSIG,
+	     "\x00\x0f\x0d\x02\x00\x00\x0e\x10\x70\xdb\xd8\x80\x69\x2e\x2e"
+	     "\x00\x10\x92\xc0\x0c\x01\x02",
+	     22, "RRSIG signer name malformed"},
+	    /* no signature after the signer */
+	    {DNS_T_RRSIG,
+	     "\x00\x0f\x0d\x02\x00\x00\x0e\x10\x70\xdb\xd8\x80\x69\x2e\x2e"
+	     "\x00\x10\x92\x00",
+	     19, "RRSIG without a signature"},
+	    {DNS_T_TLSA, "\x03\x01\x01", 3, "TLSA record too short"},
+	    {DNS_T_TLSA, "", 0, "TLSA record too short"},
+	};
+	struct pkt p;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		enum dns_type qt =
+		    cases[i].type == DNS_T_TLSA ? DNS_T_TLSA : DNS_T_MX;
+		struct dns_query q;
+
+		header(&p, 0x81a0, 1, "example.com", qt);
+		rr(&p, "example.com", cases[i].type, cases[i].rdata,
+		   cases[i].len);
+		q = parse(&p, "example.com", qt);
+		CHECK(q.status == DNS_BADREPLY);
+		CHECK_STR(q.error, cases[i].why);
+		dns_query_free(&q);
+	}
+	/* a record whose RDLENGTH runs past the answer */
+	header(&p, 0x81a0, 1, "example.com", DNS_T_TLSA);
+	rr(&p, "example.com", DNS_T_TLSA, "\x03\x01\x01\xff", 4);
+	p.len -= 2;
+	{
+		struct dns_query q = parse(&p, "example.com", DNS_T_TLSA);
+
+		CHECK(q.status == DNS_BADREPLY && q.ntlsa == 0);
+		dns_query_free(&q);
+	}
+}
+
+static void
+query_with_do_and_cd(void)
+{
+	unsigned char b[512];
+	struct dns_query q;
+	int n;
+
+	dns_query_init(&q, "mx.example.com.", DNS_T_MX);
+	n = dns_build_query(&q, b, sizeof(b));
+	/* header, 2+2+3+1+3+1 name bytes, type, class; no OPT */
+	CHECK(n == 12 + 16 + 4);
+	CHECK(n > 0 && b[2] == 0x01 && b[3] == 0x00 && b[11] == 0);
+	CHECK(n > 0 && b[12] == 2 && memcmp(b + 13, "mx", 2) == 0);
+	CHECK(n > 0 && b[n - 3] == DNS_T_MX && b[n - 1] == 1);
+
+	q.dnssec = true;
+	q.cd = true;
+	n = dns_build_query(&q, b, sizeof(b));
+	CHECK(n == 12 + 16 + 4 + 11);
+	CHECK(n > 0 && b[3] == 0x10 && b[11] == 1); /* CD, ARCOUNT 1 */
+	/* OPT: root, type 41, payload 1232, DO */
+	CHECK(n > 0 &&
+	      memcmp(b + n - 11, "\x00\x00\x29\x04\xd0\x00\x00\x80\x00\x00\x00",
+		     11) == 0);
+
+	/* empty and long labels, and a name that does not fit */
+	dns_query_init(&q, "a..example.com", DNS_T_A);
+	CHECK(dns_build_query(&q, b, sizeof(b)) == -1);
+	dns_query_init(&q,
+		       "a123456789012345678901234567890123456789012345678901"
+		       "234567890123.example",
+		       DNS_T_A);
+	CHECK(dns_build_query(&q, b, sizeof(b)) == -1);
+	dns_query_init(&q, "mx.example.com", DNS_T_MX);
+	CHECK(dns_build_query(&q, b, 20) == -1);
+	dns_query_init(&q, ".", DNS_T_MX);
+	CHECK(dns_build_query(&q, b, sizeof(b)) == 12 + 1 + 4);
+}
+
 int
 main(void)
 {
@@ -300,5 +511,10 @@ main(void)
 	RUN(short_and_garbage);
 	RUN(too_many_records_are_counted);
 	RUN(many_mx_keep_the_preferred);
+	RUN(rrsig_and_ad);
+	RUN(rrsig_signer_escaped);
+	RUN(tlsa_records);
+	RUN(bad_dnssec_records);
+	RUN(query_with_do_and_cd);
 	return unit_failed != 0;
 }
