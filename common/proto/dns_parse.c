@@ -477,14 +477,10 @@ static int
 parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
 	  uint16_t ancount)
 {
+	/* room for every record of the answer, made when one is there */
+	size_t cap = ancount < DNS_RR_MAX ? ancount : DNS_RR_MAX;
+
 	dns_sec_free(q);
-	if ((q->rrsig = calloc(DNS_RR_MAX, sizeof(*q->rrsig))) == NULL ||
-	    (q->type == DNS_T_TLSA &&
-	     (q->tlsa = calloc(DNS_RR_MAX, sizeof(*q->tlsa))) == NULL)) {
-		q->status = DNS_FAILED;
-		snprintf(q->error, sizeof(q->error), "out of memory");
-		return -1;
-	}
 	for (uint16_t i = 0; i < qdcount; i++)
 		if (skip_name(c) == -1 || cursor_skip(c, 4) == -1)
 			return bad_reply(q, "question cut short");
@@ -499,14 +495,25 @@ parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
 		rd = c->p;
 		if (cursor_skip(c, rdlen) == -1)
 			return bad_reply(q, "answer record cut short");
-		if (type == DNS_T_RRSIG)
+		if (type == DNS_T_RRSIG) {
+			if (q->rrsig == NULL &&
+			    (q->rrsig = calloc(cap, sizeof(*q->rrsig))) == NULL)
+				goto nomem;
 			rc = parse_rrsig(q, rd, rdlen);
-		else if (type == DNS_T_TLSA && q->type == DNS_T_TLSA)
+		} else if (type == DNS_T_TLSA && q->type == DNS_T_TLSA) {
+			if (q->tlsa == NULL &&
+			    (q->tlsa = calloc(cap, sizeof(*q->tlsa))) == NULL)
+				goto nomem;
 			rc = parse_tlsa(q, rd, rdlen);
+		}
 		if (rc == -1)
 			return -1;
 	}
 	return 0;
+nomem:
+	q->status = DNS_FAILED;
+	snprintf(q->error, sizeof(q->error), "out of memory");
+	return -1;
 }
 
 static void
