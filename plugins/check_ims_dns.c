@@ -5,7 +5,6 @@
 #include "core/plugin.h"
 
 #include "steps/step_dns.h"
-#include "steps/tls_check.h"
 
 #define CONF struct step_dns_conf
 
@@ -32,7 +31,7 @@ static const struct opt options[] = {
     {"rrsig-days", 0, "W[,C]",
      "warning (and critical) when an RRSIG of those answers expires within "
      "so many days (implies --dnssec)",
-     OPT_LIMITS_AT(CONF, rrsig_days, tls_check_parse_days)},
+     OPT_LIMITS_AT(CONF, rrsig_days, opt_parse_days)},
     PLUGIN_TIME_THRESHOLDS,
     PLUGIN_FAMILY,
     OPT_END,

@@ -106,6 +106,47 @@ const struct opt_check opt_path = {valid_path, "a path"};
 const struct opt_check opt_regular_file = {valid_regular_file,
 					   "a regular file"};
 
+/* Thresholds in days (--certificate-days, --rrsig-days). */
+
+#define DAYS_MAX 36500 /* a hundred years: more is a typing error */
+
+/* One number of days, all of text up to end_at ('\0' or ','); or -1. */
+static int
+parse_one_day_count(const char *text, char end_at, double *v, const char **end)
+{
+	char *e;
+
+	errno = 0;
+	*v = strtod(text, &e);
+	*end = e;
+	return e != text && (*e == end_at || *e == '\0') && errno == 0 &&
+		       isfinite(*v) && *v >= 0 && *v <= DAYS_MAX
+		   ? 0
+		   : -1;
+}
+
+int
+opt_parse_days(const struct opt *o, void *field, const char *arg, char *err,
+	       size_t errlen)
+{
+	struct opt_limits *days = field;
+	const char *end;
+
+	if (parse_one_day_count(arg, ',', &days->warn, &end) == -1)
+		return errorf(err, errlen,
+			      "--%s: '%s' is not DAYS[,DAYS] (0 to %d)",
+			      o->name, arg, DAYS_MAX);
+	days->crit = NAN;
+	if (*end == ',' &&
+	    (parse_one_day_count(end + 1, '\0', &days->crit, &end) == -1 ||
+	     *end != '\0' || days->crit > days->warn))
+		return errorf(err, errlen,
+			      "--%s: '%s' is not WARN[,CRIT] with CRIT "
+			      "<= WARN",
+			      o->name, arg);
+	return 0;
+}
+
 /* Building the set. */
 
 static int

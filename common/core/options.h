@@ -133,6 +133,10 @@ struct opt_limits {
 	}
 
 /* Checks for text values. */
+/* OPT_PARSE: "W[,C]" days (0 to 36500, C <= W) into a struct opt_limits. */
+int opt_parse_days(const struct opt *o, void *field, const char *arg, char *err,
+		   size_t errlen);
+
 extern const struct opt_check opt_domain;	/* a domain name */
 extern const struct opt_check opt_name;		/* a host name (DNS syntax) */
 extern const struct opt_check opt_hostname;	/* a host name, no address */

@@ -1,7 +1,6 @@
 /*
  * tls_check.c - judging the certificate of a TLS session.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,51 +8,11 @@
 
 #include "core/diag.h"
 
-#define DAYS_MAX 36500 /* a hundred years: more is a typing error */
-
-/* One number of days, all of text up to end_at ('\0' or ','); or -1. */
-static int
-parse_one_day_count(const char *text, char end_at, double *v, const char **end)
-{
-	char *e;
-
-	errno = 0;
-	*v = strtod(text, &e);
-	*end = e;
-	return e != text && (*e == end_at || *e == '\0') && errno == 0 &&
-		       isfinite(*v) && *v >= 0 && *v <= DAYS_MAX
-		   ? 0
-		   : -1;
-}
-
-/* "W[,C]" days, C <= W. */
-int
-tls_check_parse_days(const struct opt *o, void *field, const char *arg,
-		     char *err, size_t errlen)
-{
-	struct opt_limits *days = field;
-	const char *end;
-
-	if (parse_one_day_count(arg, ',', &days->warn, &end) == -1)
-		return errorf(err, errlen,
-			      "--%s: '%s' is not DAYS[,DAYS] (0 to %d)",
-			      o->name, arg, DAYS_MAX);
-	days->crit = NAN;
-	if (*end == ',' &&
-	    (parse_one_day_count(end + 1, '\0', &days->crit, &end) == -1 ||
-	     *end != '\0' || days->crit > days->warn))
-		return errorf(err, errlen,
-			      "--%s: '%s' is not WARN[,CRIT] with CRIT "
-			      "<= WARN",
-			      o->name, arg);
-	return 0;
-}
-
 const struct opt tls_check_opts[] = {
     {"certificate-days", 0, "W[,C]",
      "warning (and critical) when the certificate expires within so many "
      "days",
-     OPT_LIMITS_AT(struct tls_check, days, tls_check_parse_days)},
+     OPT_LIMITS_AT(struct tls_check, days, opt_parse_days)},
     {"ca-file", 0, "FILE",
      "verify the certificate against these CAs (default: SSL_CERT_FILE, "
      "SSL_CERT_DIR or the system's)",

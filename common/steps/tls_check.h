@@ -26,10 +26,6 @@ struct tls_check {
 		NULL, false, OPT_LIMITS_INIT                                   \
 	}
 
-/* OPT_PARSE: "W[,C]" days (C <= W) into a struct opt_limits. */
-int tls_check_parse_days(const struct opt *o, void *field, const char *arg,
-			 char *err, size_t errlen);
-
 /* The certificate options, for a table: TLS_CHECK_AT(struct conf, cert). */
 extern const struct opt tls_check_opts[];
 #define TLS_CHECK_AT(s, f) OPT_GROUP_AT(struct tls_check, s, f, tls_check_opts)
