@@ -474,8 +474,8 @@ parse_tlsa(struct dns_query *q, const unsigned char *rd, uint16_t rdlen)
  * from the answer section by cursor after the question.
  */
 static int
-parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
-	  uint16_t ancount)
+walk_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
+	 uint16_t ancount)
 {
 	/* room for every record of the answer, made when one is there */
 	size_t cap = ancount < DNS_RR_MAX ? ancount : DNS_RR_MAX;
@@ -513,6 +513,17 @@ parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
 nomem:
 	q->status = DNS_FAILED;
 	snprintf(q->error, sizeof(q->error), "out of memory");
+	return -1;
+}
+
+/* The same, holding no records when the answer fails to parse. */
+static int
+parse_sec(struct dns_query *q, struct cursor *c, uint16_t qdcount,
+	  uint16_t ancount)
+{
+	if (walk_sec(q, c, qdcount, ancount) == 0)
+		return 0;
+	dns_sec_free(q);
 	return -1;
 }
 
