@@ -59,6 +59,7 @@ struct mx_session {
 	struct dns_query ptr;
 	struct smtp_session ss;
 	struct result r; /* its own problems, merged into the check's */
+	bool greeted;	 /* 220, and EHLO (or HELO) accepted */
 	bool took;	 /* RCPT was accepted */
 	double seconds;
 	pthread_t thread;
@@ -505,6 +506,7 @@ session_run(void *arg)
 		t.ntlsa = m->host->tlsa.ntlsa;
 	}
 	if (smtp_check_open(ss, &t, m->ctx, &m->r) == 0) {
+		m->greeted = true;
 		if (!ss->tls)
 			result_problem(&m->r, STATE_WARNING,
 				       "%s does not offer STARTTLS: mail to "
@@ -560,7 +562,7 @@ judge_ptr(struct run *run, struct mx_session *m)
 	const struct smtp *s = &m->ss.smtp;
 	const char *wrong = NULL;
 
-	if (s->greeting_name[0] == '\0')
+	if (!m->greeted || s->greeting_name[0] == '\0')
 		return;
 	if (m->ptr.status != DNS_ANSWER) {
 		result_problem(run->r, STATE_WARNING,
@@ -687,14 +689,16 @@ judge_sessions(struct run *run)
 		merge_session(run, &run->sess[i], ntook);
 		judge_ptr(run, &run->sess[i]);
 	}
-	if (ntook == 0)
-		result_problem(run->r, STATE_CRITICAL,
-			       "no MX address takes mail for <%s>",
-			       run->conf->rcpt);
 	if (run->hosts_dropped > 0 || run->sess_dropped > 0)
 		result_line(run->r, STATE_OK,
 			    "not tried: %zu more MX hosts, %zu more addresses",
 			    run->hosts_dropped, run->sess_dropped);
+	if (ntook == 0) {
+		result_problem(run->r, STATE_CRITICAL,
+			       "no MX address takes mail for <%s>",
+			       run->conf->rcpt);
+		return;
+	}
 	result_summary(run->r,
 		       "%zu of %zu addresses of %zu MX took mail for <%s>, %zu "
 		       "over TLS (%zu with DANE)",
