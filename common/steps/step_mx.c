@@ -59,6 +59,7 @@ struct mx_session {
 	struct dns_query ptr;
 	struct smtp_session ss;
 	struct result r; /* its own problems, merged into the check's */
+	bool reached;	 /* connected (smtp_close() forgets it) */
 	bool greeted;	 /* 220, and EHLO (or HELO) accepted */
 	bool took;	 /* RCPT was accepted */
 	double seconds;
@@ -106,7 +107,10 @@ dns_why(const struct dns_query *q, char *out, size_t size)
 		snprintf(out, size, "%s", dns_status_name(q->status));
 }
 
-/* Round 1: the MX RRset, and whether the resolver validates. */
+/*
+ * Round 1: the MX RRset, and whether the resolver validates (the root's
+ * DNSKEY comes back with AD from any validating resolver).
+ */
 static int
 ask_mx(struct run *run)
 {
@@ -197,10 +201,11 @@ hosts_from_mx(struct run *run)
 		snprintf(h->name, sizeof(h->name), "%s", q->rr[i].text);
 		run->nhost++;
 	}
-	if (nnull > 0)
-		result_problem(run->r, STATE_WARNING,
+	if (nnull > 0) /* as step 1 judges it */
+		result_problem(run->r, STATE_CRITICAL,
 			       "a null MX beside other MX records: RFC 7505 "
-			       "wants it alone");
+			       "wants it alone, senders may take it for "
+			       "\"no mail\"");
 	return 0;
 }
 
@@ -253,7 +258,7 @@ judge_tlsa(struct run *run, struct mx_host *h)
 	const struct dns_query *q = &h->tlsa;
 	char why[160];
 
-	h->secure = (run->implicit || run->mx.ad) && addr_secure(&h->a) &&
+	h->secure = run->mx.ad && addr_secure(&h->a) &&
 		    addr_secure(&h->aaaa);
 	if (q->status == DNS_BOGUS) {
 		result_problem(run->r, STATE_CRITICAL,
@@ -524,6 +529,7 @@ session_run(void *arg)
 			smtp_command(&ss->smtp, "RSET");
 	}
 	m->seconds = mono_now() - ss->started;
+	m->reached = ss->smtp.connected;
 	smtp_check_close(ss, m->ctx, &m->r);
 	return NULL;
 }
@@ -615,7 +621,7 @@ tls_text(const struct mx_session *m, char *out, size_t size)
 static void
 merge_session(struct run *run, struct mx_session *m, size_t ntook)
 {
-	bool unreachable = !m->ss.smtp.connected;
+	bool unreachable = !m->reached;
 	char tls[256];
 
 	for (size_t i = 0; i < m->r.nlines; i++) {
@@ -653,6 +659,12 @@ perfdata(struct run *run)
 	for (size_t i = 0; i < run->nsess; i++) {
 		const struct mx_session *m = &run->sess[i];
 
+		if (!m->reached) { /* nothing to time but the attempt */
+			snprintf(label, sizeof(label), "time_%s", m->addr);
+			result_perf(run->r, label, m->seconds, "s", NULL, NULL,
+				    0, NAN);
+			continue;
+		}
 		snprintf(label, sizeof(label), "connect_%s", m->addr);
 		result_perf(run->r, label, m->ss.smtp.conn.connect_seconds, "s",
 			    NULL, NULL, 0, NAN);
