@@ -47,6 +47,9 @@ struct mx_host {
 	size_t naddr;
 	bool has_cert;
 	double cert_days; /* the fewest of its addresses' certificates */
+	/* of the one with the fewest days that --certificate-days judges */
+	bool dated;
+	struct tls_info soonest;
 };
 
 struct mx_session {
@@ -62,6 +65,7 @@ struct mx_session {
 	bool reached;	 /* connected (smtp_close() forgets it) */
 	bool greeted;	 /* 220, and EHLO (or HELO) accepted */
 	bool took;	 /* RCPT was accepted */
+	bool dated;	 /* its certificate's days count (not DANE-EE) */
 	double seconds;
 	pthread_t thread;
 	bool threaded;
@@ -258,8 +262,7 @@ judge_tlsa(struct run *run, struct mx_host *h)
 	const struct dns_query *q = &h->tlsa;
 	char why[160];
 
-	h->secure = run->mx.ad && addr_secure(&h->a) &&
-		    addr_secure(&h->aaaa);
+	h->secure = run->mx.ad && addr_secure(&h->a) && addr_secure(&h->aaaa);
 	if (q->status == DNS_BOGUS) {
 		result_problem(run->r, STATE_CRITICAL,
 			       "%s answered bogus to TLSA %s: DNSSEC "
@@ -458,7 +461,7 @@ judge_cert(struct mx_session *m)
 			       "back to unauthenticated TLS",
 			       peer(m), ti->subject, m->host->name,
 			       ti->verify_error);
-	tls_check_days(tc, ti, r);
+	m->dated = true; /* judged once per host: judge_days() */
 }
 
 static void
@@ -649,6 +652,33 @@ merge_session(struct run *run, struct mx_session *m, size_t ntook)
 		m->host->has_cert = true;
 		m->host->cert_days = m->ss.tls_info.days_left;
 	}
+	if (m->dated && (!m->host->dated || m->ss.tls_info.days_left <
+						m->host->soonest.days_left)) {
+		m->host->dated = true;
+		m->host->soonest = m->ss.tls_info;
+	}
+}
+
+/*
+ * --certificate-days, once per MX host: the certificate of its addresses
+ * that expires first (a DANE-EE match has no dates to judge).
+ */
+static void
+judge_days(struct run *run)
+{
+	for (size_t i = 0; i < run->nhost; i++) {
+		const struct mx_host *h = &run->host[i];
+		struct result days;
+
+		if (!h->dated)
+			continue;
+		result_init(&days, "MX");
+		if (tls_check_days(&run->conf->target.cert, &h->soonest, &days))
+			result_problem(run->r, days.state, "%s: %s", h->name,
+				       days.nlines > 0 ? days.lines[0].text
+						       : "certificate");
+		result_free(&days);
+	}
 }
 
 static void
@@ -701,6 +731,7 @@ judge_sessions(struct run *run)
 		merge_session(run, &run->sess[i], ntook);
 		judge_ptr(run, &run->sess[i]);
 	}
+	judge_days(run);
 	if (run->hosts_dropped > 0 || run->sess_dropped > 0)
 		result_line(run->r, STATE_OK,
 			    "not tried: %zu more MX hosts, %zu more addresses",
