@@ -262,6 +262,12 @@ context_for(const struct tls_opts *opts, char *err, size_t errlen)
 	return ctx;
 }
 
+int
+tls_prepare(const struct tls_opts *opts, char *err, size_t errlen)
+{
+	return context_for(opts, err, errlen) ? 0 : -1;
+}
+
 /*
  * The server name to present and check: opts->name, else c->host, unless
  * that is an address.

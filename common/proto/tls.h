@@ -64,6 +64,14 @@ enum net_status tls_start(struct conn *c, const struct tls_opts *opts,
 			  struct tls_info *info);
 
 /*
+ * Make the context for opts' trust store now rather than at the first
+ * handshake (it costs milliseconds of CPU): while a check waits for DNS
+ * answers, say.  0, or -1 with the reason in err (tls_start() would fail
+ * the same way).
+ */
+int tls_prepare(const struct tls_opts *opts, char *err, size_t errlen);
+
+/*
  * Whether TLS runs on c.  tls_start() installs TLS as the connection's I/O
  * (net.h); net_close() sends close_notify, without waiting for the answer.
  */

@@ -213,6 +213,19 @@ hosts_from_mx(struct run *run)
 	return 0;
 }
 
+/*
+ * The TLS context, made while the answers travel: every session's
+ * handshake needs it, and the first would make the others wait for it.
+ */
+static void
+prepare_tls(const struct run *run)
+{
+	struct tls_opts o = tls_check_tls_opts(&run->conf->target.cert);
+	char err[256];
+
+	(void)tls_prepare(&o, err, sizeof(err)); /* else each session says */
+}
+
 /* Round 2: each host's addresses, of the families asked, and its TLSA. */
 static void
 ask_hosts(struct run *run)
@@ -240,6 +253,7 @@ ask_hosts(struct run *run)
 			dns_submit(run->dns, 0, &h->tlsa);
 		}
 	}
+	prepare_tls(run);
 	dns_wait(run->dns);
 }
 
@@ -334,7 +348,7 @@ judge_dane_required(struct run *run)
 	}
 }
 
-/* A session for each address, in MX order; the PTR questions asked. */
+/* A session for each address, in MX order; its PTR question asked. */
 static int
 plan_sessions(struct run *run)
 {
@@ -406,8 +420,7 @@ plan_sessions(struct run *run)
 					   ? " (IPv6)"
 					   : "");
 	}
-	dns_wait(run->dns);
-	return 0;
+	return 0; /* the PTR answers are awaited while the sessions run */
 }
 
 /* The session's certificate, as a sender judges it. */
@@ -537,7 +550,10 @@ session_run(void *arg)
 	return NULL;
 }
 
-/* Every session at once, a thread each; in this one if none can start. */
+/*
+ * Every session at once, a thread each (in this one when a thread cannot
+ * start), while this one reads the PTR answers: c-ares stays with it.
+ */
 static void
 run_sessions(struct run *run)
 {
@@ -549,6 +565,7 @@ run_sessions(struct run *run)
 		if (!m->threaded)
 			session_run(m);
 	}
+	dns_wait(run->dns); /* the PTR questions plan_sessions() asked */
 	for (size_t i = 0; i < run->nsess; i++)
 		if (run->sess[i].threaded)
 			pthread_join(run->sess[i].thread, NULL);
