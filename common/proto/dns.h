@@ -153,6 +153,8 @@ void dns_submit(struct dns *dns, size_t channel, struct dns_query *q);
 void dns_wait(struct dns *dns);
 
 const char *dns_type_name(enum dns_type type);
+/* An MX record of RFC 7505's null MX: the exchange "." (c-ares: ""). */
+bool dns_rr_is_null_mx(const struct dns_rr *rr);
 const char *dns_status_name(enum dns_status status);
 
 /*

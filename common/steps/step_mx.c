@@ -134,12 +134,6 @@ ask_mx(struct run *run)
 	return 0;
 }
 
-static bool
-is_null_mx(const struct dns_rr *rr)
-{
-	return rr->text[0] == '\0' || strcmp(rr->text, ".") == 0;
-}
-
 /* The hosts to try, in preference order; -1 after failing the result. */
 static int
 hosts_from_mx(struct run *run)
@@ -183,7 +177,7 @@ hosts_from_mx(struct run *run)
 		return -1;
 	}
 	for (size_t i = 0; i < q->nrr; i++)
-		nnull += is_null_mx(&q->rr[i]);
+		nnull += dns_rr_is_null_mx(&q->rr[i]);
 	if (nnull == q->nrr && q->dropped == 0) {
 		result_fail(run->r, STATE_CRITICAL,
 			    "%s publishes a null MX (RFC 7505): it takes no "
@@ -195,7 +189,7 @@ hosts_from_mx(struct run *run)
 	for (size_t i = 0; i < q->nrr; i++) {
 		struct mx_host *h = &run->host[run->nhost];
 
-		if (is_null_mx(&q->rr[i]))
+		if (dns_rr_is_null_mx(&q->rr[i]))
 			continue;
 		if (run->nhost == MX_HOSTS_MAX) {
 			run->hosts_dropped++;
