@@ -29,7 +29,7 @@ ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(shell pkg-config --cflags $(PKGS))
 # most of what it cost beyond check_smtp (docs/BENCHMARKS.md).
 LIBS     = -Wl,--as-needed \
 	   -Wl,-Bstatic $(shell pkg-config --libs libcares libconfig) \
-	   -Wl,-Bdynamic $(shell pkg-config --libs openssl) -lm
+	   -Wl,-Bdynamic $(shell pkg-config --libs openssl) -lm -pthread
 
 # libcurl, the MTA-STS policy's HTTPS client (proto/mtasts_fetch.c), is
 # Debian's shared library and goes only into the programs that reach that

@@ -48,6 +48,18 @@ static const struct step_def entries[] = {
      "on the mail host, make host name and domain give the FQDN the DNS "
      "has for the static address, list the ISP's DNS servers in "
      "resolv.conf in order, and greet with the FQDN (Postfix: myhostname)"},
+    {7, "mx", "check_ims_mx", "MX",
+     "check that every MX host, every address, takes the domain's mail over "
+     "STARTTLS with a certificate senders accept",
+     "let every MX host and address the DNS names accept mail for the "
+     "domain's recipients (a backup MX too: relay_domains and "
+     "relay_recipient_maps), offer STARTTLS with a certificate for the MX "
+     "name from a public CA (Postfix: smtpd_tls_security_level = may, "
+     "smtpd_tls_chain_files), or publish TLSA records in a signed zone "
+     "that match it (re-publish them before a new key is used: 3 1 1 of "
+     "the next key beside the current one), greet with the name the "
+     "address's PTR record gives (myhostname), and refuse unknown local "
+     "parts at RCPT"},
     {8, "submission", "check_ims_submission", "SUBMISSION",
      "check the ports mail clients submit on: TLS, AUTH after it, and no "
      "relay without it",

@@ -407,6 +407,12 @@ dns_wait(struct dns *dns)
 	}
 }
 
+bool
+dns_rr_is_null_mx(const struct dns_rr *rr)
+{
+	return rr->text[0] == '\0' || strcmp(rr->text, ".") == 0;
+}
+
 const char *
 dns_type_name(enum dns_type type)
 {

@@ -72,6 +72,14 @@ struct dns_rr {
 	char text[DNS_NAME_MAX + 1];
 };
 
+/* TLSA certificate usages (RFC 7218 names). */
+enum dns_tlsa_usage {
+	DNS_TLSA_PKIX_TA = 0,
+	DNS_TLSA_PKIX_EE = 1,
+	DNS_TLSA_DANE_TA = 2,
+	DNS_TLSA_DANE_EE = 3,
+};
+
 /* One TLSA record (RFC 6698 2.1): usage, selector, matching type, data. */
 struct dns_tlsa {
 	unsigned usage, selector, mtype;
@@ -145,6 +153,8 @@ void dns_submit(struct dns *dns, size_t channel, struct dns_query *q);
 void dns_wait(struct dns *dns);
 
 const char *dns_type_name(enum dns_type type);
+/* An MX record of RFC 7505's null MX: the exchange "." (c-ares: ""). */
+bool dns_rr_is_null_mx(const struct dns_rr *rr);
 const char *dns_status_name(enum dns_status status);
 
 /*

@@ -1,6 +1,7 @@
 /*
  * tls.c - TLS client on OpenSSL 3.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,8 @@ struct tls_store {
 
 static struct tls_store stores[TLS_STORES_MAX];
 static size_t nstores;
+/* check_ims_mx talks to every MX address at once, a thread each. */
+static pthread_mutex_t stores_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static enum net_status tls_recv(struct conn *c, void *data, size_t len,
 				size_t *got);
@@ -202,7 +205,7 @@ load_store(SSL_CTX *ctx, const char *ca_file, bool no_verify, char *err,
 
 /* The context for opts' trust store, made on first use; NULL on error. */
 static SSL_CTX *
-context_for(const struct tls_opts *opts, char *err, size_t errlen)
+find_context(const struct tls_opts *opts, char *err, size_t errlen)
 {
 	bool no_verify = opts->ca_file == NULL && opts->no_verify;
 	struct tls_store *s;
@@ -237,24 +240,83 @@ context_for(const struct tls_opts *opts, char *err, size_t errlen)
 	}
 	/* Verify, but decide afterwards: see tls.h. */
 	SSL_CTX_set_verify(s->ctx, SSL_VERIFY_NONE, NULL);
+	/* DANE's digests, for the sessions that get TLSA records */
+	if (SSL_CTX_dane_enable(s->ctx) <= 0) {
+		ssl_reason(err, errlen, "DANE cannot be enabled");
+		SSL_CTX_free(s->ctx);
+		free(s->ca_file);
+		return NULL;
+	}
 	/* after OpenSSL's own exit handler: ours runs first */
 	if (nstores++ == 0)
 		atexit(stores_free);
 	return s->ctx;
 }
 
-/* The server name to present and check: c->host, unless an address. */
-static int
-set_names(struct conn *c, SSL *ssl)
+static SSL_CTX *
+context_for(const struct tls_opts *opts, char *err, size_t errlen)
 {
-	if (addr_is_literal(c->host))
+	pthread_mutex_lock(&stores_lock);
+	SSL_CTX *ctx = find_context(opts, err, errlen);
+	pthread_mutex_unlock(&stores_lock);
+	return ctx;
+}
+
+int
+tls_prepare(const struct tls_opts *opts, char *err, size_t errlen)
+{
+	return context_for(opts, err, errlen) ? 0 : -1;
+}
+
+/*
+ * The server name to present and check: opts->name, else c->host, unless
+ * that is an address.
+ */
+static int
+set_names(struct conn *c, const struct tls_opts *opts, SSL *ssl)
+{
+	const char *name = opts->name ? opts->name : c->host;
+
+	if (addr_is_literal(name))
 		return X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl),
 						     c->addr) == 1
 			   ? 0
 			   : -1;
-	if (SSL_set_tlsext_host_name(ssl, c->host) != 1)
+	if (SSL_set_tlsext_host_name(ssl, name) != 1)
 		return -1;
-	return SSL_set1_host(ssl, c->host) == 1 ? 0 : -1;
+	return SSL_set1_host(ssl, name) == 1 ? 0 : -1;
+}
+
+/*
+ * DANE for the session: the TLSA records of usages 2 and 3 that OpenSSL
+ * can use, counted in info.  RFC 7672 3.1.1: a DANE-EE match stands for
+ * the certificate whatever names it holds; OpenSSL checks them unless
+ * told not to.  0, or -1 when DANE cannot be set up.
+ */
+static int
+set_dane(SSL *ssl, const struct tls_opts *opts, struct tls_info *info)
+{
+	const char *name = opts->name;
+
+	if (opts->ntlsa == 0)
+		return 0;
+	if (SSL_dane_enable(ssl, name) <= 0)
+		return -1;
+	SSL_dane_set_flags(ssl, DANE_FLAG_NO_DANE_EE_NAMECHECKS);
+	for (size_t i = 0; i < opts->ntlsa; i++) {
+		const struct dns_tlsa *t = &opts->tlsa[i];
+
+		if (t->usage != DNS_TLSA_DANE_TA &&
+		    t->usage != DNS_TLSA_DANE_EE)
+			continue;
+		/* 0: unusable (an unknown selector or type); <0: malformed */
+		if (SSL_dane_tlsa_add(ssl, (uint8_t)t->usage,
+				      (uint8_t)t->selector, (uint8_t)t->mtype,
+				      t->data, t->len) > 0)
+			info->dane_usable++;
+	}
+	ERR_clear_error();
+	return 0;
 }
 
 static void
@@ -264,13 +326,24 @@ describe_cert(struct conn *c, struct tls_info *info)
 	X509 *cert = SSL_get1_peer_certificate(ssl);
 	long verify = SSL_get_verify_result(ssl);
 	int days = 0, secs = 0;
+	uint8_t usage, selector, mtype;
 
 	snprintf(info->version, sizeof(info->version), "%s",
 		 SSL_get_version(ssl));
 	snprintf(info->cipher, sizeof(info->cipher), "%s",
 		 SSL_get_cipher_name(ssl));
 	info->verified = cert != NULL && verify == X509_V_OK;
+	info->verify_code = verify;
+	info->name_mismatch = verify == X509_V_ERR_HOSTNAME_MISMATCH;
 	info->expired = verify == X509_V_ERR_CERT_HAS_EXPIRED;
+	if (info->dane_usable > 0 &&
+	    SSL_get0_dane_tlsa(ssl, &usage, &selector, &mtype, NULL, NULL) >=
+		0) {
+		info->dane_matched = true;
+		info->dane_usage = usage;
+		info->dane_selector = selector;
+		info->dane_mtype = mtype;
+	}
 	snprintf(info->verify_error, sizeof(info->verify_error), "%s",
 		 cert == NULL ? "no certificate"
 			      : X509_verify_cert_error_string(verify));
@@ -294,6 +367,11 @@ tls_start(struct conn *c, const struct tls_opts *opts, struct tls_info *info)
 	int ret;
 
 	memset(info, 0, sizeof(*info));
+	if (opts->ntlsa > 0 && opts->name == NULL) {
+		errorf(c->error, sizeof(c->error),
+		       "TLS: DANE needs the server's name");
+		goto fail;
+	}
 	if (t == NULL) {
 		errorf(c->error, sizeof(c->error), "TLS: out of memory");
 		goto fail;
@@ -301,7 +379,8 @@ tls_start(struct conn *c, const struct tls_opts *opts, struct tls_info *info)
 	if ((ctx = context_for(opts, c->error, sizeof(c->error))) == NULL)
 		goto fail;
 	if ((t->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(t->ssl, c->fd) != 1 ||
-	    set_names(c, t->ssl) == -1) {
+	    set_names(c, opts, t->ssl) == -1 ||
+	    set_dane(t->ssl, opts, info) == -1) {
 		ssl_reason(reason, sizeof(reason), "setup failed");
 		errorf(c->error, sizeof(c->error), "TLS: %s", reason);
 		goto fail;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "proto/dns.h"
 #include "proto/net.h"
 
 struct tls_opts {
@@ -24,13 +25,29 @@ struct tls_opts {
 	 */
 	const char *ca_file;
 	bool no_verify; /* the chain will not be judged: load no CAs */
+	/* The name for SNI and the name check; NULL: the connection's host. */
+	const char *name;
+	/*
+	 * DANE (RFC 7672): the TLSA records of the server, from a secure
+	 * answer.  Usages 2 (DANE-TA) and 3 (DANE-EE) are used, 0 and 1 are
+	 * not (RFC 7672 3.1.3); a DANE-EE match judges neither names nor
+	 * dates.  With no usable record the chain is judged by PKIX as
+	 * without records.
+	 */
+	const struct dns_tlsa *tlsa;
+	size_t ntlsa;
 };
 
 struct tls_info {
 	char version[16]; /* "TLSv1.3" */
 	char cipher[64];
-	bool verified;		/* chain and name both good */
+	bool verified;		/* chain and name both good (or DANE matched) */
+	long verify_code;	/* X509_V_OK, or why not */
+	bool name_mismatch;	/* the chain is good, the name is not */
 	char verify_error[128]; /* why not, from OpenSSL */
+	size_t dane_usable;	/* TLSA records OpenSSL took */
+	bool dane_matched;	/* one of them matched the peer's chain */
+	unsigned dane_usage, dane_selector, dane_mtype; /* the one that did */
 	bool expired;
 	bool has_cert;
 	double days_left; /* until notAfter; negative once expired */
@@ -39,11 +56,20 @@ struct tls_info {
 
 /*
  * Start TLS as the client on c.  The server name for SNI and the name
- * check is c->host, or its address when c->host is an address literal.
+ * check is opts->name, else c->host, or its address when c->host is an
+ * address literal.  Safe to call from several threads at once.
  * Returns NET_OK, NET_TIMEOUT, NET_CLOSED or NET_ERROR (c->error says why).
  */
 enum net_status tls_start(struct conn *c, const struct tls_opts *opts,
 			  struct tls_info *info);
+
+/*
+ * Make the context for opts' trust store now rather than at the first
+ * handshake (it costs milliseconds of CPU): while a check waits for DNS
+ * answers, say.  0, or -1 with the reason in err (tls_start() would fail
+ * the same way).
+ */
+int tls_prepare(const struct tls_opts *opts, char *err, size_t errlen);
 
 /*
  * Whether TLS runs on c.  tls_start() installs TLS as the connection's I/O

@@ -31,6 +31,11 @@ start_tls(struct smtp_session *ss, const struct smtp_target *t,
 	char reply[256];
 	size_t injected = 0;
 
+	o.name = t->tls_name;
+	o.tlsa = t->tlsa;
+	o.ntlsa = t->ntlsa;
+	if (!ss->smtp.caps.starttls && !t->starttls)
+		return 0; /* opportunistic: the caller judges its absence */
 	if (!ss->smtp.caps.starttls) {
 		result_problem(r, STATE_CRITICAL,
 			       "%s does not offer STARTTLS%s", peer(ss, t),
@@ -116,7 +121,7 @@ smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 	}
 	if (!t->tls)
 		ss->plain_caps = s->caps;
-	if (t->starttls && start_tls(ss, t, ctx, r) == -1)
+	if ((t->starttls || t->opportunistic) && start_tls(ss, t, ctx, r) == -1)
 		return -1;
 	if (ss->tls && smtp_class(s) != 2) {
 		smtp_check_refused(ss, ctx, r, "EHLO after STARTTLS",

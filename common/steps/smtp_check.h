@@ -27,7 +27,11 @@ struct smtp_target {
 	const char *domain; /* for the default EHLO name */
 	bool tls;	    /* implicit TLS */
 	bool starttls;	    /* STARTTLS required */
+	bool opportunistic; /* STARTTLS when offered (an MX's senders) */
 	struct tls_check cert;
+	const char *tls_name; /* for SNI and the name check; NULL: host */
+	const struct dns_tlsa *tlsa; /* DANE: secure TLSA records */
+	size_t ntlsa;
 };
 
 /*
@@ -55,8 +59,9 @@ struct smtp_session {
 };
 
 /*
- * Connect, start TLS as asked, read the greeting and say EHLO (and EHLO
- * again after STARTTLS).  Returns 0, or -1 after failing r with the reason.
+ * Connect, start TLS as asked (required, or when offered with
+ * t->opportunistic), read the greeting and say EHLO (and EHLO again after
+ * STARTTLS).  Returns 0, or -1 after failing r with the reason.
  */
 int smtp_check_open(struct smtp_session *ss, const struct smtp_target *t,
 		    const struct run_ctx *ctx, struct result *r);

@@ -105,13 +105,6 @@ ask_mx(struct run *run)
 	dns_wait(run->dns);
 }
 
-/* RFC 7505: the exchange "." (c-ares gives it as ""). */
-static bool
-is_null_mx(const struct dns_rr *rr)
-{
-	return rr->text[0] == '\0' || strcmp(rr->text, ".") == 0;
-}
-
 /*
  * The hosts that take the domain's mail, from the MX answer.  A null MX
  * names no host: alone it says the domain takes no mail; beside others
@@ -132,14 +125,14 @@ hosts_from_mx(struct view *v, const char *domain)
 	if (q->status != DNS_ANSWER)
 		return;
 	for (size_t i = 0; i < q->nrr; i++)
-		v->nnull += is_null_mx(&q->rr[i]);
+		v->nnull += dns_rr_is_null_mx(&q->rr[i]);
 	v->null_mx = v->nnull == q->nrr && q->dropped == 0;
 	/* Records beyond the kept ones are hosts, never checked. */
 	v->hosts_dropped = q->dropped;
 	for (size_t i = 0; i < q->nrr && !v->null_mx; i++) {
 		struct mx_host *h = &v->host[v->nhost];
 
-		if (is_null_mx(&q->rr[i]))
+		if (dns_rr_is_null_mx(&q->rr[i]))
 			continue;
 		if (v->nhost == HOSTS_MAX) {
 			v->hosts_dropped++;
@@ -646,7 +639,7 @@ mx_text(const struct view *v, char *out, size_t size)
 		len += (size_t)snprintf(
 		    out + len, size - len, "%s%u %s", i ? ", " : "",
 		    v->mx.rr[i].pref,
-		    is_null_mx(&v->mx.rr[i]) ? "." : v->mx.rr[i].text);
+		    dns_rr_is_null_mx(&v->mx.rr[i]) ? "." : v->mx.rr[i].text);
 }
 
 static bool

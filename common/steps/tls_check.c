@@ -48,6 +48,25 @@ tls_check_handshake(struct conn *c, const struct tls_check *tc,
 	return -1;
 }
 
+bool
+tls_check_days(const struct tls_check *tc, const struct tls_info *ti,
+	       struct result *r)
+{
+	if (!isnan(tc->days.crit) && ti->days_left < tc->days.crit)
+		result_problem(r, STATE_CRITICAL,
+			       "certificate for %s expires in %.1f days "
+			       "(critical under %g)",
+			       ti->subject, ti->days_left, tc->days.crit);
+	else if (!isnan(tc->days.warn) && ti->days_left < tc->days.warn)
+		result_problem(r, STATE_WARNING,
+			       "certificate for %s expires in %.1f days "
+			       "(warning under %g)",
+			       ti->subject, ti->days_left, tc->days.warn);
+	else
+		return false;
+	return true;
+}
+
 void
 tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		const char *peer, struct result *r)
@@ -63,17 +82,7 @@ tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		result_problem(r, STATE_CRITICAL,
 			       "certificate for %s not verified: %s",
 			       ti->subject, ti->verify_error);
-	else if (!isnan(tc->days.crit) && ti->days_left < tc->days.crit)
-		result_problem(r, STATE_CRITICAL,
-			       "certificate for %s expires in %.1f days "
-			       "(critical under %g)",
-			       ti->subject, ti->days_left, tc->days.crit);
-	else if (!isnan(tc->days.warn) && ti->days_left < tc->days.warn)
-		result_problem(r, STATE_WARNING,
-			       "certificate for %s expires in %.1f days "
-			       "(warning under %g)",
-			       ti->subject, ti->days_left, tc->days.warn);
-	else
+	else if (!tls_check_days(tc, ti, r))
 		result_line(r, STATE_OK,
 			    "%s %s, certificate for %s valid %.0f days%s",
 			    ti->version, ti->cipher, ti->subject, ti->days_left,

@@ -46,6 +46,13 @@ int tls_check_handshake(struct conn *c, const struct tls_check *tc,
 void tls_check_judge(const struct tls_check *tc, const struct tls_info *ti,
 		     const char *peer, struct result *r);
 
+/*
+ * The --certificate-days thresholds alone: true after a problem in r,
+ * false when the certificate has more days left than both.
+ */
+bool tls_check_days(const struct tls_check *tc, const struct tls_info *ti,
+		    struct result *r);
+
 /* The cert_days perfdata. */
 void tls_check_perf(const struct tls_info *ti, struct result *r);
 

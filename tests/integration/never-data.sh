@@ -4,8 +4,8 @@
 # The scripted servers log every command they received; the lab's Postfix
 # instances and its Exim would have queued or delivered any message that
 # got through, Exim logs every message it took, with its subject, and the
-# submission instance's smtpd counts every command of a session in its
-# "disconnect from" line (data=N after a DATA).
+# submission and MX instances' smtpd counts every command of a session in
+# its "disconnect from" line (data=N after a DATA, bdat=N after a BDAT).
 # Run by tests/run with LABENV set, after the *.cases files.
 set -u
 # shellcheck source=/dev/null
@@ -52,7 +52,7 @@ exim_took_only_probes() {
 # either.
 no_message_queued() {
 	local conf out rc=0
-	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF" "$LAB_SUB_CONF"; do
+	for conf in "$LAB_SMTP_CONF" "$LAB_SMART_CONF" "$LAB_SUB_CONF" "$LAB_MX_CONF"; do
 		out=$(postqueue -c "$conf" -p 2>&1)
 		case $out in
 		*"Mail queue is empty"*) ;;
@@ -94,8 +94,32 @@ submission_no_data() {
 	return $rc
 }
 
+# The MX instance's sessions (its maillog begins after mx-lab's own start
+# checks) offered RCPT, when the MX cases are there to make them, and none
+# sent DATA or BDAT; the scripted MX servers saw no DATA either.
+mx_no_data() {
+	local rc=0 log
+	if [ -e "$(dirname "$0")/mx.cases" ] &&
+		! grep -Eq ' disconnect from .* rcpt=[0-9/]*[1-9]' "$LAB_MX_LOG"; then
+		printf '    no session offered RCPT in %s\n' "$LAB_MX_LOG"
+		rc=1
+	fi
+	if log=$(grep -E ' disconnect from .* (data|bdat)=' "$LAB_MX_LOG"); then
+		printf '    DATA: %s\n' "$log"
+		rc=1
+	fi
+	for log in "$LAB_MX_FAKE_STALL_LOG" "$LAB_MX_FAKE_EHLO_LOG"; do
+		! grep -Eqi '^[0-9]+ > (DATA|BDAT)' "$log" || {
+			printf '    %s: a DATA\n' "$log"
+			rc=1
+		}
+	done
+	return $rc
+}
+
 verdict fake-saw-rcpt-not-data no_data_command
 verdict exim-took-only-probes exim_took_only_probes
 verdict submission-listeners-saw-no-data submission_no_data
+verdict mx-listeners-saw-no-data mx_no_data
 verdict no-message-delivered no_message_delivered
 verdict no-message-queued no_message_queued

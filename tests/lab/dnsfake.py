@@ -16,6 +16,15 @@ listens on UDP and TCP on the same address and port. Modes:
       the upstream's reply is returned verbatim. No reply from the upstream
       within --upstream-timeout: no reply at all.
 
+  --upstream IP:PORT --delay 0 --bad-tlsa KIND
+      Forwards every query as above, but answers every TLSA question
+      (type 52) itself, as a validating resolver that vouches for it would:
+      NOERROR with AD set (RD and CD copied, RA set), the question, one
+      TLSA record whose rdata is garbage (an OPT record with DO after it
+      when the query had one). KIND:
+        short      RDLENGTH 3, rdata "3 1 1" and no association data
+        overrun    RDLENGTH 200, and the message ends after 3 bytes of it
+
   --garbage [KIND]
       Answers every query with a broken reply. KIND:
         random     random bytes (1-512 of them, random ID too) (default)
@@ -42,6 +51,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import fakelib
 
 MAX_UDP = 65535
+TLSA = 52
 
 log = fakelib.stderr_logger("dnsfake")
 
@@ -117,6 +127,21 @@ class Server:
         answer = b"\xc0\x0c" + query[end - 4:end] + b"\x00\x00"  # TTL cut
         return header + query[12:end] + answer
 
+    def bad_tlsa(self, query):
+        """A TLSA answer with AD and garbage rdata, or None when query is
+        not a TLSA question (then it is forwarded)."""
+        end = question_end(query)
+        if end is None or struct.unpack("!H", query[end - 4:end - 2])[0] != TLSA:
+            return None
+        kind = self.args.bad_tlsa
+        flags = 0x8000 | 0x0080 | 0x0020 | ((query[2] & 0x01) << 8) | (query[3] & 0x10)
+        edns = struct.unpack("!H", query[10:12])[0] > 0 and kind == "short"
+        header = query[:2] + struct.pack("!HHHHH", flags, 1, 1, 0, 1 if edns else 0)
+        rdlength = 3 if kind == "short" else 200
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", TLSA, 1, 300, rdlength) + b"\x03\x01\x01"
+        opt = b"\x00" + struct.pack("!HHIH", 41, 1232, 0x8000, 0) if edns else b""
+        return header + query[12:end] + answer + opt
+
     def forward_udp(self, query):
         host, port = self.args.upstream
         with socket.socket(fakelib.family_of(host), socket.SOCK_DGRAM) as s:
@@ -147,6 +172,10 @@ class Server:
             return None
         if self.args.garbage:
             return self.garbage(query)
+        if self.args.bad_tlsa:
+            answer = self.bad_tlsa(query)
+            if answer is not None:
+                return answer
         time.sleep(self.args.delay)
         if transport == "udp":
             return self.forward_udp(query)
@@ -219,7 +248,8 @@ class Server:
         mode = ("silent" if self.args.silent else
                 f"garbage {self.args.garbage}" if self.args.garbage else
                 f"delay {self.args.delay}s upstream "
-                f"{self.args.upstream[0]}:{self.args.upstream[1]}")
+                f"{self.args.upstream[0]}:{self.args.upstream[1]}"
+                + (f", bad TLSA {self.args.bad_tlsa}" if self.args.bad_tlsa else ""))
         fakelib.serve_forever(
             [lambda: self.udp_loop(udp), lambda: self.tcp_loop(tcp)],
             self.args.pidfile, log,
@@ -237,11 +267,15 @@ def main():
     mode.add_argument("--garbage", nargs="?", const="random",
                       choices=("random", "random-id", "truncated"))
     p.add_argument("--delay", type=float, default=1.5)
+    p.add_argument("--bad-tlsa", choices=("short", "overrun"),
+                   help="with --upstream: answer TLSA questions with AD and garbage rdata")
     p.add_argument("--upstream-timeout", type=float, default=5.0)
     p.add_argument("--seed", type=int, help="seed for --garbage (reproducible)")
     args = p.parse_args()
     if args.delay < 0:
         p.error("--delay must be >= 0")
+    if args.bad_tlsa and not args.upstream:
+        p.error("--bad-tlsa goes with --upstream")
 
     fakelib.run_until_signal(Server(args).run, args.pidfile, log)
 

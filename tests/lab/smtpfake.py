@@ -45,6 +45,14 @@ accept loop, reading lines). Modes (--mode):
                     forever: a challenge that never ends
   auth-garbage      the same, but AUTH is answered with 64 KiB of random
                     bytes (inside TLS); then keeps the connection open
+  starttls-stall    healthy, and EHLO lists STARTTLS; STARTTLS is answered
+                    "220 2.0.0 Ready to start TLS" and then not a byte more:
+                    no TLS handshake ever starts (what the client sends is
+                    read and counted, the connection stays open until the
+                    client closes)
+  ehlo-endless      healthy, but EHLO is answered with 1000 "250-NAME line N"
+                    lines, then "250 OK" (a reply no sane server sends; the
+                    log shows it as one note)
 
 In the auth modes the command log masks the credentials: "AUTH PLAIN
 ********", and every line after AUTH is "********".
@@ -83,7 +91,9 @@ AUTH_MODES = ("auth-stall", "auth-endless", "auth-garbage")
 RESET_MODES = ("tls-reset-handshake", "tls-reset-reply", "tls-reset-implicit")
 MODES = ("silent", "endless-greeting", "huge-line", "mixed-codes", "drip",
          "garbage", "close-mid-reply", "greeting-421", "starttls-garbage",
-         "healthy", "starttls-inject") + AUTH_MODES + RESET_MODES
+         "healthy", "starttls-inject", "starttls-stall",
+         "ehlo-endless") + AUTH_MODES + RESET_MODES
+EHLO_LINES = 1000  # ehlo-endless: "250-" lines before the last
 INJECTED = b"250 injected before the TLS handshake\r\n"
 
 stderr = fakelib.stderr_logger("smtpfake")
@@ -124,7 +134,12 @@ class Conn(fakelib.LineConn):
             if secure and self.server.args.mode == "tls-reset-reply":
                 self.send(f"250-{name}\r\n".encode())
                 self.reset()
-            if verb == b"EHLO":
+            if verb == b"EHLO" and self.server.args.mode == "ehlo-endless":
+                lines = b"".join(b"250-%s line %04d\r\n" % (name.encode(), i)
+                                 for i in range(1, EHLO_LINES + 1))
+                self.send(lines + b"250 OK\r\n",
+                          note=f"[{EHLO_LINES} 250- lines, then 250 OK]")
+            elif verb == b"EHLO":
                 caps = [f"250 {name}", "250 PIPELINING", "250 SIZE 10240000",
                         "250 8BITMIME"]
                 if (starttls or tls) and not secure:
@@ -139,6 +154,9 @@ class Conn(fakelib.LineConn):
                 self.send(b"220 2.0.0 Ready to start TLS\r\n" + INJECTED)
                 self.start_tls(self.server.tls)
                 secure = True
+            elif verb == b"STARTTLS" and starttls == "stall":
+                self.reply("220 2.0.0 Ready to start TLS")
+                self.stall()
             elif verb == b"STARTTLS" and tls and not secure:
                 self.reply("220 2.0.0 Ready to start TLS")
                 self.start_tls(tls)
@@ -185,6 +203,21 @@ class Conn(fakelib.LineConn):
             self.log(f"TLS handshake failed: {e}")
             raise Closed()
         self.log("TLS started")
+
+    def stall(self):
+        """Read (and count) what the client sends, answer nothing, until it
+        closes: a TLS handshake that the server never begins."""
+        got = len(self.buf)
+        self.buf = b""
+        while True:
+            try:
+                chunk = self.sock.recv(4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                self.log(f"[{got} bytes after STARTTLS, no handshake sent]")
+                raise Closed()
+            got += len(chunk)
 
     def hostile_auth(self):
         """What the auth modes do once the client says AUTH."""
@@ -238,6 +271,12 @@ class Conn(fakelib.LineConn):
         elif mode == "starttls-inject":
             self.reply(f"220 {name} ESMTP smtpfake")
             self.serve(starttls="inject")
+        elif mode == "starttls-stall":
+            self.reply(f"220 {name} ESMTP smtpfake starttls-stall")
+            self.serve(starttls="stall")
+        elif mode == "ehlo-endless":
+            self.reply(f"220 {name} ESMTP smtpfake ehlo-endless")
+            self.serve()
         elif mode == "tls-reset-implicit":
             self.start_tls(self.server.tls)
             self.send(f"220-{name}\r\n".encode())
