@@ -595,6 +595,9 @@ await(struct imap *i, const char *tag, enum await how)
 		}
 	}
 done:
+	/* Out of step with the server: nothing more is sent, not even LOGOUT.
+	 */
+	i->broken |= rc == -1;
 	buf_free(&resp);
 	buf_free(&lit);
 	return rc;
@@ -635,6 +638,7 @@ imap_greeting(struct imap *i)
 		keep_status(i, &l);
 		i->bye = l.status == IMAP_BYE;
 	}
+	i->broken |= rc == -1;
 	buf_free(&resp);
 	buf_free(&lit);
 	return rc;
@@ -688,9 +692,14 @@ cmd_start(struct imap *i, struct cmd *c, const char *verb)
 {
 	c->wlen = c->slen = 0;
 	c->wire[0] = c->shown[0] = '\0';
-	if (i->bye || !i->connected)
+	if (!i->connected)
+		return errorf(i->error, sizeof(i->error), "not connected");
+	if (i->bye)
 		return errorf(i->error, sizeof(i->error),
 			      "the server ended the session (BYE)");
+	if (i->broken)
+		return errorf(i->error, sizeof(i->error),
+			      "the session is out of step with the server");
 	if (strpbrk(verb, "\r\n"))
 		return errorf(i->error, sizeof(i->error),
 			      "refusing to send a malformed command");
@@ -969,7 +978,7 @@ imap_logout(struct imap *i)
 	struct cmd c;
 	int rc = -1;
 
-	if (i->connected && i->net == NET_OK && !i->bye &&
+	if (i->connected && i->net == NET_OK && !i->bye && !i->broken &&
 	    cmd_start(i, &c, "LOGOUT") == 0) {
 		/* The answer is polite, not needed: wait briefly. */
 		deadline_start(&wait, deadline_left(saved) < LOGOUT_WAIT_S

@@ -111,6 +111,7 @@ struct imap {
 	enum imap_status status;
 	char text[IMAP_TEXT_MAX]; /* its text */
 	bool bye;		  /* the server said BYE: the session is over */
+	bool broken; /* a response failed: nothing more is sent, not LOGOUT */
 	struct imap_caps caps;
 	bool caps_known; /* a CAPABILITY response (or code) was seen */
 	struct imap_mailbox box;

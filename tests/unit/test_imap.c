@@ -509,6 +509,10 @@ garbage_response(void)
 	scripted(&i, &m, "HTTP/1.1 200 OK\r\n", &d);
 	CHECK(imap_capability(&i) == -1);
 	CHECK_STR(i.error, "not an IMAP response line");
+	/* out of step: nothing more is sent, not even LOGOUT */
+	CHECK(imap_select(&i, "INBOX", false) == -1);
+	CHECK(imap_logout(&i) == -1);
+	CHECK_STR(buf_str(&m.out), "A001 CAPABILITY\r\n");
 	scripted_free(&i, &m);
 	scripted(&i, &m, "+ what\r\n", &d);
 	CHECK(imap_capability(&i) == -1);
