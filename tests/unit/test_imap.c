@@ -185,6 +185,31 @@ greeting_and_capability(void)
 	scripted_free(&i, &m);
 }
 
+/*
+ * STARTTLS refused; accepted, with bytes sent before the handshake:
+ * dropped and counted (the handshake itself cannot run over memory).
+ */
+static void
+starttls(void)
+{
+	struct tls_opts o = {.no_verify = true};
+	struct tls_info info;
+	struct imap i;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	scripted(&i, &m, "A001 BAD not now\r\n", &d);
+	CHECK(imap_starttls(&i, &o, &info) == 0 && i.status == IMAP_BAD);
+	CHECK(i.injected == 0);
+	scripted_free(&i, &m);
+	scripted(&i, &m, "A001 OK Begin TLS\r\n* CAPABILITY IMAP4rev1\r\n", &d);
+	CHECK(imap_starttls(&i, &o, &info) == -1);
+	CHECK(i.injected == 24 && net_buffered(&i.conn) == 0);
+	CHECK(!i.caps_known);
+	scripted_free(&i, &m);
+}
+
 static void
 login_quoted(void)
 {
@@ -531,6 +556,7 @@ main(void)
 	RUN(garbage);
 	RUN(capabilities);
 	RUN(greeting_and_capability);
+	RUN(starttls);
 	RUN(login_quoted);
 	RUN(login_literal);
 	RUN(login_refused);
