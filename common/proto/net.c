@@ -324,6 +324,31 @@ net_skip_line(struct conn *c, size_t max, size_t *dropped)
 }
 
 enum net_status
+net_read_bytes(struct conn *c, size_t n, struct buf *out)
+{
+	enum net_status st;
+	bool cut = false;
+
+	while (n > 0) {
+		size_t take = c->in.len < n ? c->in.len : n;
+
+		if (take > 0) {
+			if (out != NULL && !cut &&
+			    buf_append_cut(out, c->in.data, take) != 0)
+				cut = true;
+			memmove(c->in.data, c->in.data + take,
+				c->in.len - take);
+			c->in.len -= take;
+			c->in.data[c->in.len] = '\0';
+			n -= take;
+		} else if ((st = fill(c)) != NET_OK) {
+			return st;
+		}
+	}
+	return cut ? NET_TOOLONG : NET_OK;
+}
+
+enum net_status
 net_write(struct conn *c, const void *data, size_t len)
 {
 	const char *p = data;

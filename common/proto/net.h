@@ -83,6 +83,13 @@ enum net_status net_read_line(struct conn *c, char *line, size_t size,
  */
 enum net_status net_skip_line(struct conn *c, size_t max, size_t *dropped);
 
+/*
+ * Read exactly n bytes (an IMAP literal): appended to out when out is not
+ * NULL (what fits its cap: NET_TOOLONG, the rest still read, when some
+ * did not), dropped otherwise.  NET_CLOSED when the peer closed before n came.
+ */
+enum net_status net_read_bytes(struct conn *c, size_t n, struct buf *out);
+
 /* Write all of data. */
 enum net_status net_write(struct conn *c, const void *data, size_t len);
 

@@ -1,7 +1,6 @@
 /*
  * smtp.c - the SMTP client side of a checker.
  */
-#include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +12,10 @@
 
 #include "core/diag.h"
 
-#define QUIT_WAIT_S  1.0  /* how long QUIT's answer is awaited at most */
-#define LINE_MAX_OUT 1024 /* a command line we send, CRLF included */
-#define AUTH_MASK    "********"
-/* base64 of the longest answer: PLAIN's NUL, user, NUL, password */
-#define AUTH_ANSWER_MAX (4 * ((2 * SMTP_AUTH_FIELD_MAX + 2 + 2) / 3) + 1)
+#define QUIT_WAIT_S	1.0  /* how long QUIT's answer is awaited at most */
+#define LINE_MAX_OUT	1024 /* a command line we send, CRLF included */
+#define AUTH_MASK	"********"
+#define AUTH_ANSWER_MAX SASL_ANSWER_MAX
 
 void
 smtp_reply_clear(struct smtp_reply *r)
@@ -334,37 +332,21 @@ smtp_starttls(struct smtp *s, const char *ehlo, const struct tls_opts *o,
 	return smtp_ehlo(s, ehlo);
 }
 
-/* base64 of len bytes of data into out (AUTH_ANSWER_MAX bytes). */
-static void
-base64(char *out, const char *data, size_t len)
-{
-	EVP_EncodeBlock((unsigned char *)out, (const unsigned char *)data,
-			(int)len);
-}
-
 /*
  * What mech answers, in order, base64-encoded: PLAIN one initial
- * response (no authorization identity: NUL, user, NUL, password), LOGIN
- * the user name and the password.  The number of answers.
+ * response (sasl_plain), LOGIN the user name and the password.  The
+ * number of answers.
  */
 static size_t
 auth_answers(unsigned mech, const char *user, const char *password,
 	     char answers[2][AUTH_ANSWER_MAX])
 {
-	size_t ul = strlen(user), pl = strlen(password);
-	char plain[2 * SMTP_AUTH_FIELD_MAX + 2];
-
 	if (mech == SMTP_AUTH_LOGIN) {
-		base64(answers[0], user, ul);
-		base64(answers[1], password, pl);
+		sasl_base64(answers[0], user, strlen(user));
+		sasl_base64(answers[1], password, strlen(password));
 		return 2;
 	}
-	plain[0] = '\0';
-	memcpy(plain + 1, user, ul);
-	plain[1 + ul] = '\0';
-	memcpy(plain + 2 + ul, password, pl);
-	base64(answers[0], plain, ul + pl + 2);
-	explicit_bzero(plain, sizeof(plain));
+	sasl_plain(answers[0], user, password);
 	return 1;
 }
 

@@ -18,6 +18,7 @@
 #include "core/buf.h"
 
 #include "proto/net.h"
+#include "proto/sasl.h"
 #include "proto/tls.h"
 
 #define SMTP_REPLY_LINES_MAX 100  /* lines of one multi-line reply */
@@ -51,7 +52,7 @@ enum {
 };
 
 /* The longest user name or password smtp_auth() sends. */
-#define SMTP_AUTH_FIELD_MAX 255
+#define SMTP_AUTH_FIELD_MAX SASL_FIELD_MAX
 
 struct smtp_caps {
 	bool esmtp; /* the server answered EHLO */

@@ -1,8 +1,8 @@
 """fakelib -- the scaffolding shared by the lab's scripted servers.
 
-dnsfake.py, smtpfake.py and pop3fake.py import it from their own folder;
-each of them keeps only its protocol's behaviour. Plain python3 (sockets,
-threads), no third-party modules. Here:
+dnsfake.py, smtpfake.py, pop3fake.py and imapfake.py import it from their
+own folder; each of them keeps only its protocol's behaviour. Plain
+python3 (sockets, threads), no third-party modules. Here:
 
   parse_hostport, family_of   an IP:PORT option value; its address family
   stderr_logger               "NAME[PID] HH:MM:SS MESSAGE" lines on stderr
@@ -15,7 +15,7 @@ threads), no third-party modules. Here:
                               once every socket is bound, waits for signals
   run_until_signal            SIGTERM or SIGINT: exit 0; the pid file is
                               removed on exit (if it still holds our pid)
-  LineServer, LineConn,       a line-based server (SMTP, POP3): one
+  LineServer, LineConn,       a line-based server (SMTP, POP3, IMAP): one
   Closed                      listening socket, the per-connection command
                               log (--log), reading lines, writing replies,
                               and the hostile behaviours common to both
