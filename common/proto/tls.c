@@ -333,8 +333,6 @@ describe_cert(struct conn *c, struct tls_info *info)
 	snprintf(info->cipher, sizeof(info->cipher), "%s",
 		 SSL_get_cipher_name(ssl));
 	info->verified = cert != NULL && verify == X509_V_OK;
-	info->verify_code = verify;
-	info->name_mismatch = verify == X509_V_ERR_HOSTNAME_MISMATCH;
 	info->expired = verify == X509_V_ERR_CERT_HAS_EXPIRED;
 	if (info->dane_usable > 0 &&
 	    SSL_get0_dane_tlsa(ssl, &usage, &selector, &mtype, NULL, NULL) >=

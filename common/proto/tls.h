@@ -42,8 +42,6 @@ struct tls_info {
 	char version[16]; /* "TLSv1.3" */
 	char cipher[64];
 	bool verified;		/* chain and name both good (or DANE matched) */
-	long verify_code;	/* X509_V_OK, or why not */
-	bool name_mismatch;	/* the chain is good, the name is not */
 	char verify_error[128]; /* why not, from OpenSSL */
 	size_t dane_usable;	/* TLSA records OpenSSL took */
 	bool dane_matched;	/* one of them matched the peer's chain */
