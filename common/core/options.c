@@ -106,13 +106,17 @@ const struct opt_check opt_path = {valid_path, "a path"};
 const struct opt_check opt_regular_file = {valid_regular_file,
 					   "a regular file"};
 
-/* Thresholds in days (--certificate-days, --rrsig-days). */
+/*
+ * Limits "W[,C]": in days (--certificate-days, --rrsig-days: the fewer
+ * left, the worse), in percent (--quota: the more used, the worse).
+ */
 
 #define DAYS_MAX 36500 /* a hundred years: more is a typing error */
 
-/* One number of days, all of text up to end_at ('\0' or ','); or -1. */
+/* One number from 0 to max, all of text up to end_at ('\0' or ','); or -1. */
 static int
-parse_one_day_count(const char *text, char end_at, double *v, const char **end)
+parse_one_limit(const char *text, char end_at, double max, double *v,
+		const char **end)
 {
 	char *e;
 
@@ -120,31 +124,46 @@ parse_one_day_count(const char *text, char end_at, double *v, const char **end)
 	*v = strtod(text, &e);
 	*end = e;
 	return e != text && (*e == end_at || *e == '\0') && errno == 0 &&
-		       isfinite(*v) && *v >= 0 && *v <= DAYS_MAX
+		       isfinite(*v) && *v >= 0 && *v <= max
 		   ? 0
 		   : -1;
+}
+
+/* W[,C] from 0 to max, C on the worse side of W (rising: C >= W). */
+static int
+parse_limits(const struct opt *o, struct opt_limits *l, const char *arg,
+	     double max, bool rising, const char *unit, char *err,
+	     size_t errlen)
+{
+	const char *end;
+
+	if (parse_one_limit(arg, ',', max, &l->warn, &end) == -1)
+		return errorf(err, errlen,
+			      "--%s: '%s' is not %s[,%s] (0 to %g)", o->name,
+			      arg, unit, unit, max);
+	l->crit = NAN;
+	if (*end == ',' &&
+	    (parse_one_limit(end + 1, '\0', max, &l->crit, &end) == -1 ||
+	     *end != '\0' || (rising ? l->crit < l->warn : l->crit > l->warn)))
+		return errorf(err, errlen,
+			      "--%s: '%s' is not WARN[,CRIT] with CRIT %s WARN",
+			      o->name, arg, rising ? ">=" : "<=");
+	return 0;
 }
 
 int
 opt_parse_days(const struct opt *o, void *field, const char *arg, char *err,
 	       size_t errlen)
 {
-	struct opt_limits *days = field;
-	const char *end;
+	return parse_limits(o, field, arg, DAYS_MAX, false, "DAYS", err,
+			    errlen);
+}
 
-	if (parse_one_day_count(arg, ',', &days->warn, &end) == -1)
-		return errorf(err, errlen,
-			      "--%s: '%s' is not DAYS[,DAYS] (0 to %d)",
-			      o->name, arg, DAYS_MAX);
-	days->crit = NAN;
-	if (*end == ',' &&
-	    (parse_one_day_count(end + 1, '\0', &days->crit, &end) == -1 ||
-	     *end != '\0' || days->crit > days->warn))
-		return errorf(err, errlen,
-			      "--%s: '%s' is not WARN[,CRIT] with CRIT "
-			      "<= WARN",
-			      o->name, arg);
-	return 0;
+int
+opt_parse_percent(const struct opt *o, void *field, const char *arg, char *err,
+		  size_t errlen)
+{
+	return parse_limits(o, field, arg, 100, true, "PERCENT", err, errlen);
 }
 
 /* Building the set. */

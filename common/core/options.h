@@ -136,6 +136,9 @@ struct opt_limits {
 /* OPT_PARSE: "W[,C]" days (0 to 36500, C <= W) into a struct opt_limits. */
 int opt_parse_days(const struct opt *o, void *field, const char *arg, char *err,
 		   size_t errlen);
+/* OPT_PARSE: "W[,C]" percent (0 to 100, C >= W) into a struct opt_limits. */
+int opt_parse_percent(const struct opt *o, void *field, const char *arg,
+		      char *err, size_t errlen);
 
 extern const struct opt_check opt_domain;	/* a domain name */
 extern const struct opt_check opt_name;		/* a host name (DNS syntax) */

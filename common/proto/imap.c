@@ -304,9 +304,19 @@ untagged_search(struct imap *i, struct scan *s)
 	unsigned long uid;
 
 	while (scan_char(s, ' ') && scan_ulong(s, &uid)) {
-		if (i->nsearch < IMAP_SEARCH_MAX)
-			i->search[i->nsearch++] = uid;
+		size_t low = 0;
+
 		i->search_total++;
+		if (i->nsearch < IMAP_SEARCH_MAX) {
+			i->search[i->nsearch++] = uid;
+			continue;
+		}
+		/* full: the newest (highest) UIDs are kept */
+		for (size_t k = 1; k < i->nsearch; k++)
+			if (i->search[k] < i->search[low])
+				low = k;
+		if (uid > i->search[low])
+			i->search[low] = uid;
 	}
 }
 
@@ -365,14 +375,14 @@ untagged_quota(struct imap *i, struct scan *s)
 }
 
 /*
- * "N FETCH (UID u BODY[HEADER] {n})": the literal (in lit) is the header
- * asked for when u is the UID asked for.
+ * "N FETCH (UID u RFC822.SIZE z BODY[HEADER] {n})": the literal (in lit)
+ * is the section asked for when u is the UID asked for.
  */
 static void
 untagged_fetch(struct imap *i, struct scan *s, const struct buf *lit)
 {
-	unsigned long uid = 0;
-	bool have_uid = false;
+	unsigned long uid = 0, size = 0;
+	bool have_uid = false, have_size = false;
 
 	if (!scan_char(s, ' ') || !scan_char(s, '('))
 		return;
@@ -381,14 +391,23 @@ untagged_fetch(struct imap *i, struct scan *s, const struct buf *lit)
 			continue;
 		if (scan_word(s, "UID") && scan_char(s, ' '))
 			have_uid = scan_ulong(s, &uid);
+		else if (scan_word(s, "RFC822.SIZE") && scan_char(s, ' '))
+			have_size = scan_ulong(s, &size);
 		if (s->p >= s->end)
 			break;
 	}
-	if (i->fetch_out == NULL || lit == NULL || !have_uid ||
-	    uid != i->fetch_uid)
+	if (i->fetch_out == NULL || !have_uid || uid != i->fetch_uid)
+		return;
+	if (have_size) {
+		i->fetch_size = size;
+		i->fetch_have_size = true;
+	}
+	if (lit == NULL)
 		return;
 	buf_reset(i->fetch_out);
-	buf_append_cut(i->fetch_out, lit->data ? lit->data : "", lit->len);
+	i->fetch_cut = buf_append_cut(i->fetch_out, lit->data ? lit->data : "",
+				      lit->len) != 0 ||
+		       i->literal_cut;
 	i->fetched = true;
 }
 
@@ -417,21 +436,20 @@ untagged(struct imap *i, const char *text, size_t len, const struct buf *lit)
 }
 
 /*
- * Whether the literal that ends seg is the header a UID FETCH asked for:
- * "BODY[HEADER] {n}".
+ * Whether the literal that ends seg is the section a UID FETCH asked for:
+ * "BODY[HEADER] {n}", or "BODY[] {n}" for the whole message.
  */
 static bool
 header_literal(const struct imap *i, const char *seg, size_t len)
 {
-	static const char body[] = "BODY[HEADER] {";
-	size_t at = len;
+	const char *body = i->fetch_whole ? "BODY[] {" : "BODY[HEADER] {";
+	size_t at = len, blen = strlen(body);
 
 	while (at > 0 && seg[at - 1] != '{')
 		at--;
 	/* at: just after the brace */
-	return i->fetch_out != NULL && at >= sizeof(body) - 1 &&
-	       strncasecmp(seg + at - (sizeof(body) - 1), body,
-			   sizeof(body) - 1) == 0;
+	return i->fetch_out != NULL && at >= blen &&
+	       strncasecmp(seg + at - blen, body, blen) == 0;
 }
 
 /*
@@ -466,6 +484,7 @@ read_literals(struct imap *i, char *seg, size_t len, struct buf *resp,
 		st = net_read_bytes(&i->conn, n, keep ? lit : NULL);
 		if (st != NET_OK && st != NET_TOOLONG)
 			return net_failed(i, st);
+		i->literal_cut |= keep && st == NET_TOOLONG;
 		snprintf(note, sizeof(note), "(literal, %zu bytes%s)", n,
 			 st == NET_TOOLONG ? "; not kept whole" : "");
 		transcript(i, "S: ", note, strlen(note));
@@ -498,6 +517,7 @@ read_response(struct imap *i, struct buf *resp, struct buf *lit,
 	buf_reset(resp);
 	buf_reset(lit);
 	*header = false;
+	i->literal_cut = false;
 	if ((st = net_read_line(&i->conn, line, sizeof(line), &len)) != NET_OK)
 		return net_failed(i, st);
 	transcript(i, "S: ", line, len);
@@ -929,28 +949,50 @@ imap_getquotaroot(struct imap *i, const char *mailbox)
 }
 
 int
-imap_search_header(struct imap *i, const char *name, const char *value)
+imap_search_header(struct imap *i, const char *name, const char *value,
+		   bool undeleted)
 {
 	const char *args[] = {name, value};
 	const bool secret[] = {false, false};
 
 	i->nsearch = 0;
 	i->search_total = 0;
-	return strings_command(i, "UID SEARCH HEADER", args, secret, 2, NULL);
+	return strings_command(
+	    i, undeleted ? "UID SEARCH UNDELETED HEADER" : "UID SEARCH HEADER",
+	    args, secret, 2, NULL);
 }
 
-int
-imap_fetch_header(struct imap *i, unsigned long uid, struct buf *out)
+static int
+fetch(struct imap *i, unsigned long uid, bool whole, struct buf *out)
 {
 	int rc;
 
 	buf_reset(out);
 	i->fetch_out = out;
 	i->fetch_uid = uid;
+	i->fetch_whole = whole;
 	i->fetched = false;
-	rc = imap_command(i, "UID FETCH %lu BODY.PEEK[HEADER]", uid);
+	i->fetch_cut = false;
+	i->fetch_have_size = false;
+	i->fetch_size = 0;
+	rc = whole
+		 ? imap_command(i, "UID FETCH %lu BODY.PEEK[]", uid)
+		 : imap_command(
+		       i, "UID FETCH %lu (RFC822.SIZE BODY.PEEK[HEADER])", uid);
 	i->fetch_out = NULL;
 	return rc;
+}
+
+int
+imap_fetch_header(struct imap *i, unsigned long uid, struct buf *out)
+{
+	return fetch(i, uid, false, out);
+}
+
+int
+imap_fetch_message(struct imap *i, unsigned long uid, struct buf *out)
+{
+	return fetch(i, uid, true, out);
 }
 
 int

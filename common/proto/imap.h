@@ -121,7 +121,12 @@ struct imap {
 	size_t search_total;		       /* answered */
 	struct buf *fetch_out; /* where UID FETCH puts the header */
 	unsigned long fetch_uid;
-	bool fetched;	 /* the literal for fetch_uid came */
+	bool fetch_whole;     /* BODY[], not BODY[HEADER] */
+	bool fetched;	      /* the literal for fetch_uid came */
+	bool fetch_cut;	      /* but not whole: over fetch_out's cap */
+	bool literal_cut;     /* the literal kept in a response was cut */
+	bool fetch_have_size; /* RFC822.SIZE came for fetch_uid */
+	unsigned long fetch_size;
 	size_t injected; /* bytes after STARTTLS's OK, before TLS: dropped */
 	bool transcript_on;
 	struct buf transcript;
@@ -161,13 +166,20 @@ int imap_select(struct imap *i, const char *mailbox, bool read_only);
 int imap_status(struct imap *i, const char *mailbox);
 /* GETQUOTAROOT into i->quota (STORAGE, in KiB). */
 int imap_getquotaroot(struct imap *i, const char *mailbox);
-/* UID SEARCH HEADER name value into i->search. */
-int imap_search_header(struct imap *i, const char *name, const char *value);
 /*
- * UID FETCH uid BODY.PEEK[HEADER] into out (cut at its cap): i->fetched
- * says whether the server sent it.
+ * UID SEARCH HEADER name value (UNDELETED too, when asked) into
+ * i->search: the highest IMAP_SEARCH_MAX UIDs, the newest messages.
+ */
+int imap_search_header(struct imap *i, const char *name, const char *value,
+		       bool undeleted);
+/*
+ * UID FETCH uid (RFC822.SIZE BODY.PEEK[HEADER]) into out (cut at its
+ * cap): i->fetched says whether the server sent it, i->fetch_have_size
+ * whether it said the message's size (i->fetch_size).
  */
 int imap_fetch_header(struct imap *i, unsigned long uid, struct buf *out);
+/* UID FETCH uid BODY.PEEK[]: the whole message, as imap_fetch_header. */
+int imap_fetch_message(struct imap *i, unsigned long uid, struct buf *out);
 /* UID STORE uid +FLAGS.SILENT (\Deleted). */
 int imap_store_deleted(struct imap *i, unsigned long uid);
 /* UID EXPUNGE uid; refused without UIDPLUS. */

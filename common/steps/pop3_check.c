@@ -19,20 +19,14 @@ failure_state(const struct pop3_session *ps, const struct run_ctx *ctx)
 	return run_failure_state(ctx, ps->pop3.net == NET_TIMEOUT);
 }
 
-int
-pop3_check_password(struct pop3_target *t, struct result *r)
-{
-	return password_load(t->password_file, t->password, r);
-}
-
 static const char *
-peer(const struct pop3_session *ps, const struct pop3_target *t)
+peer(const struct pop3_session *ps, const struct mailbox_target *t)
 {
 	return ps->pop3.conn.peer[0] ? ps->pop3.conn.peer : t->host;
 }
 
 static int
-start_stls(struct pop3_session *ps, const struct pop3_target *t,
+start_stls(struct pop3_session *ps, const struct mailbox_target *t,
 	   const struct run_ctx *ctx, struct result *r)
 {
 	struct tls_opts o = tls_check_tls_opts(&t->cert);
@@ -59,7 +53,7 @@ start_stls(struct pop3_session *ps, const struct pop3_target *t,
 }
 
 int
-pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
+pop3_check_open(struct pop3_session *ps, const struct mailbox_target *t,
 		const struct run_ctx *ctx, struct result *r)
 {
 	struct net_opts no = {.family = ctx->family, .source = t->source};
@@ -95,7 +89,7 @@ pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
 			       "%s failed at CAPA: %s", peer(ps, t), s->error);
 		return -1;
 	}
-	if (t->stls && start_stls(ps, t, ctx, r) == -1)
+	if (t->starttls && start_stls(ps, t, ctx, r) == -1)
 		return -1;
 	if (t->user == NULL)
 		return 0;
@@ -145,14 +139,14 @@ pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 
 const struct opt pop3_mailbox_opts[] = {
     {"tls", 0, NULL, "POP3 over implicit TLS (port 995)",
-     OPT_FLAG_AT(struct pop3_target, tls), .flags = OPT_EXCLUSIVE},
+     OPT_FLAG_AT(struct mailbox_target, tls), .flags = OPT_EXCLUSIVE},
     {"stls", 0, NULL, "STLS is required",
-     OPT_FLAG_AT(struct pop3_target, stls)},
+     OPT_FLAG_AT(struct mailbox_target, starttls)},
     {"user", 'u', "USER", "the mailbox's user name",
-     OPT_STRING_AT(struct pop3_target, user)},
+     OPT_STRING_AT(struct mailbox_target, user)},
     {"password-file", 0, "FILE",
      "the password's file (or set IMSCHECK_PASSWORD)",
-     OPT_STRING_AT(struct pop3_target, password_file), .check = &opt_path},
-    TLS_CHECK_AT(struct pop3_target, cert),
+     OPT_STRING_AT(struct mailbox_target, password_file), .check = &opt_path},
+    TLS_CHECK_AT(struct mailbox_target, cert),
     OPT_END,
 };

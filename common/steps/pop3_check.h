@@ -1,32 +1,19 @@
 /*
- * pop3_check.h - what the POP3-reading steps share: the mailbox to read
- * (server, TLS, user, password from a file or the environment), opening a
- * session with every failure reported in the result, and closing it with
- * the -vvv transcript.
+ * pop3_check.h - what the POP3-reading steps share: opening a session
+ * with a mailbox (steps/mailbox_check.h) with every failure reported in
+ * the result, and closing it with the -vvv transcript.
  */
 #ifndef IMSCHECK_POP3_CHECK_H
 #define IMSCHECK_POP3_CHECK_H
 
 #include "core/options.h"
-#include "core/password.h"
 #include "core/result.h"
 #include "core/run.h"
 
 #include "proto/pop3.h"
 
+#include "steps/mailbox_check.h"
 #include "steps/tls_check.h"
-
-struct pop3_target {
-	const char *host;
-	unsigned port; /* 0: 110, or 995 with implicit TLS */
-	const char *source;
-	bool tls;  /* implicit TLS */
-	bool stls; /* STLS required */
-	struct tls_check cert;
-	const char *user;
-	const char *password_file;
-	char password[PASSWORD_MAX]; /* from pop3_check_password() */
-};
 
 /*
  * The mailbox's options for a table, but -H and -p, which each plugin
@@ -35,7 +22,7 @@ struct pop3_target {
  */
 extern const struct opt pop3_mailbox_opts[];
 #define POP3_MAILBOX_AT(s, f)                                                  \
-	OPT_GROUP_AT(struct pop3_target, s, f, pop3_mailbox_opts)
+	OPT_GROUP_AT(struct mailbox_target, s, f, pop3_mailbox_opts)
 
 struct pop3_session {
 	struct pop3 pop3;
@@ -44,16 +31,10 @@ struct pop3_session {
 };
 
 /*
- * Load the password from --password-file or IMSCHECK_PASSWORD.  A file
- * that others may read is a WARNING problem.  0, or -1 after a problem.
- */
-int pop3_check_password(struct pop3_target *t, struct result *r);
-
-/*
  * Connect, start TLS as asked, read the greeting, CAPA, STLS, and log in
  * when a user is given.  0, or -1 after a problem in r.
  */
-int pop3_check_open(struct pop3_session *ps, const struct pop3_target *t,
+int pop3_check_open(struct pop3_session *ps, const struct mailbox_target *t,
 		    const struct run_ctx *ctx, struct result *r);
 
 /*

@@ -18,7 +18,7 @@
 #define POLL_MAX_S   1.0
 
 int
-probe_check_new(struct probe_trip *trip, const struct pop3_target *t,
+probe_check_new(struct probe_trip *trip, const struct mailbox_target *t,
 		const struct run_ctx *ctx, struct result *r)
 {
 	double end = wall_now() + deadline_left(&ctx->deadline);
@@ -276,7 +276,7 @@ pause_briefly(const struct run_ctx *ctx, unsigned looks)
 
 /* One session: open, maybe STAT, scan, QUIT.  1 found, 0 not, -1 failed. */
 static int
-session(struct probe_trip *trip, const struct pop3_target *t, struct seen *seen,
+session(struct probe_trip *trip, const struct mailbox_target *t, struct seen *seen,
 	bool stat, const struct run_ctx *ctx, struct result *r)
 {
 	struct pop3_session ps = {0};
@@ -313,7 +313,7 @@ session(struct probe_trip *trip, const struct pop3_target *t, struct seen *seen,
 }
 
 int
-probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
+probe_check_prepare(struct probe_trip *trip, const struct mailbox_target *t,
 		    const struct run_ctx *ctx, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
@@ -329,7 +329,7 @@ probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
 }
 
 int
-probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
+probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		 const struct run_ctx *ctx, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};

@@ -35,7 +35,7 @@ struct probe_trip {
  * deadline: the probe is stale, for any later run to sweep, only after
  * that.  0, or -1 after a problem in r.
  */
-int probe_check_new(struct probe_trip *trip, const struct pop3_target *t,
+int probe_check_new(struct probe_trip *trip, const struct mailbox_target *t,
 		    const struct run_ctx *ctx, struct result *r);
 
 /*
@@ -44,7 +44,7 @@ int probe_check_new(struct probe_trip *trip, const struct pop3_target *t,
  * read; over TLS, the mailbox's certificate is judged (t->cert).  0, or -1
  * after a problem in r.
  */
-int probe_check_prepare(struct probe_trip *trip, const struct pop3_target *t,
+int probe_check_prepare(struct probe_trip *trip, const struct mailbox_target *t,
 			const struct run_ctx *ctx, struct result *r);
 
 /*
@@ -61,7 +61,7 @@ int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
  * runs still going, and messages that only carry a copy of a token, are
  * never touched.  0 (see trip->found), or -1 after a problem in r.
  */
-int probe_check_wait(struct probe_trip *trip, const struct pop3_target *t,
+int probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		     const struct run_ctx *ctx, struct result *r);
 
 #endif

@@ -19,7 +19,7 @@
 
 /* The mailbox as it is: greeting, STLS, login, STAT; the certificate. */
 static int
-mailbox(const struct pop3_target *t, const struct run_ctx *ctx,
+mailbox(const struct mailbox_target *t, const struct run_ctx *ctx,
 	struct result *r, unsigned long *count, unsigned long *octets,
 	struct tls_info *ti)
 {
@@ -74,7 +74,7 @@ reroute(const struct step_pop3_conf *conf, const char *from,
 
 /* The probe's round trip: its delivery seconds, or NAN when it failed. */
 static double
-round_trip(const struct step_pop3_conf *conf, const struct pop3_target *t,
+round_trip(const struct step_pop3_conf *conf, const struct mailbox_target *t,
 	   const char *from, const struct run_ctx *ctx, struct result *r)
 {
 	struct probe_trip trip;
@@ -102,13 +102,13 @@ void
 step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
-	struct pop3_target t = conf->pop3; /* with the password loaded */
+	struct mailbox_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	unsigned long count = 0, octets = 0;
 	double started = mono_now(), delivery = NAN, total;
 	struct tls_info ti = {0};
 
-	if (t.user != NULL && pop3_check_password(&t, r) == -1)
+	if (t.user != NULL && mailbox_check_password(&t, r) == -1)
 		return;
 	if (mailbox(&t, ctx, r, &count, &octets, &ti) == 0) {
 		if (conf->rcpt != NULL && !conf->round_trip)

@@ -9,7 +9,7 @@
 #include "steps/smtp_check.h"
 
 struct step_pop3_conf {
-	struct pop3_target pop3;
+	struct mailbox_target pop3;
 	char smtp_host[256];	 /* --smtp HOST[:PORT] */
 	struct smtp_target smtp; /* host points at smtp_host */
 	const char *rcpt;	 /* a local mailbox the service must accept */

@@ -117,12 +117,12 @@ void
 step_route_run(const struct step_route_conf *conf, const struct run_ctx *ctx,
 	       struct result *r)
 {
-	struct pop3_target t = conf->pop3; /* with the password loaded */
+	struct mailbox_target t = conf->pop3; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	struct probe_trip trip;
 	bool via_ok;
 
-	if (pop3_check_password(&t, r) == -1 ||
+	if (mailbox_check_password(&t, r) == -1 ||
 	    probe_check_new(&trip, &t, ctx, r) == -1 ||
 	    probe_check_prepare(&trip, &t, ctx, r) == -1 ||
 	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==

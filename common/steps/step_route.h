@@ -13,7 +13,7 @@ struct step_route_conf {
 	const char *from;	 /* the probe's sender (default: rcpt) */
 	const char *rcpt;	 /* an external probe mailbox */
 	char pop3_host[256];	 /* --pop3 HOST[:PORT] */
-	struct pop3_target pop3; /* host points at pop3_host */
+	struct mailbox_target pop3; /* host points at pop3_host */
 	const char *via;	 /* the smarthost, as the headers name it */
 };
 

@@ -68,9 +68,12 @@ session(const char *data, size_t size)
 		i.caps.logindisabled = false;
 		if (imap_login(&i, USER, PASSWORD) == 0 &&
 		    imap_select(&i, "INBOX", false) == 0 &&
-		    imap_search_header(&i, "X-Imscheck-Probe", "t\xe9") == 0 &&
+		    imap_search_header(&i, "X-Imscheck-Probe", "t\xe9", true) ==
+			0 &&
 		    imap_fetch_header(&i, i.nsearch ? i.search[0] : 1,
-				      &header) == 0)
+				      &header) == 0 &&
+		    imap_fetch_message(&i, i.nsearch ? i.search[0] : 1,
+				       &header) == 0)
 			imap_getquotaroot(&i, "INBOX");
 	}
 	if (header.len > header.max || i.nsearch > IMAP_SEARCH_MAX ||

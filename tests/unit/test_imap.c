@@ -411,7 +411,7 @@ search_fetch_store_expunge(void)
 		 "* 3 EXPUNGE\r\nA004 OK Expunge completed\r\n",
 		 strlen(header), header);
 	scripted(&i, &m, script, &d);
-	CHECK(imap_search_header(&i, "X-Imscheck-Probe", "tok") == 0);
+	CHECK(imap_search_header(&i, "X-Imscheck-Probe", "tok", false) == 0);
 	CHECK(i.nsearch == 2 && i.search[0] == 7 && i.search[1] == 9);
 	CHECK(imap_fetch_header(&i, 9, &out) == 0 && i.fetched);
 	CHECK_STR(buf_str(&out), header);
@@ -421,7 +421,7 @@ search_fetch_store_expunge(void)
 	CHECK(imap_uid_expunge(&i, 9) == 0 && i.status == IMAP_OK);
 	CHECK_STR(buf_str(&m.out),
 		  "A001 UID SEARCH HEADER \"X-Imscheck-Probe\" \"tok\"\r\n"
-		  "A002 UID FETCH 9 BODY.PEEK[HEADER]\r\n"
+		  "A002 UID FETCH 9 (RFC822.SIZE BODY.PEEK[HEADER])\r\n"
 		  "A003 UID STORE 9 +FLAGS.SILENT (\\Deleted)\r\n"
 		  "A004 UID EXPUNGE 9\r\n");
 	CHECK(strstr(buf_str(&i.transcript), "S: (literal, 41 bytes)\nS: )\n"));
@@ -449,6 +449,64 @@ fetch_other_and_cut(void)
 	CHECK(out.len == 0);
 	CHECK(imap_fetch_header(&i, 9, &out) == 0 && i.fetched);
 	CHECK(out.len == 8 && memcmp(out.data, "01234567", 8) == 0);
+	CHECK(i.fetch_cut);
+	scripted_free(&i, &m);
+	buf_free(&out);
+}
+
+/* More UIDs than are kept: the highest, the newest messages, stay. */
+static void
+search_keeps_newest(void)
+{
+	struct buf script = BUF_INIT(8192);
+	struct imap i;
+	struct memconn m;
+	struct deadline d;
+	bool all = true;
+
+	deadline_start(&d, 5);
+	buf_append(&script, "* SEARCH", 8);
+	/* 101 to 200 shuffled: RFC 3501 owes no order */
+	for (unsigned long k = 0; k < 100; k++)
+		buf_printf(&script, " %lu", k * 37 % 100 + 101);
+	buf_printf(&script, "\r\nA001 OK done\r\n");
+	scripted(&i, &m, buf_str(&script), &d);
+	CHECK(imap_search_header(&i, "X-Imscheck-Probe", "", true) == 0);
+	CHECK(i.search_total == 100 && i.nsearch == IMAP_SEARCH_MAX);
+	for (size_t k = 0; k < i.nsearch; k++)
+		all &= i.search[k] > 200 - IMAP_SEARCH_MAX;
+	CHECK(all);
+	CHECK_STR(buf_str(&m.out), "A001 UID SEARCH UNDELETED HEADER "
+				   "\"X-Imscheck-Probe\" \"\"\r\n");
+	scripted_free(&i, &m);
+	buf_free(&script);
+}
+
+/* The size comes with the header; the whole message is BODY[]'s literal. */
+static void
+fetch_size_and_whole(void)
+{
+	struct buf out = BUF_INIT(4096);
+	struct imap i;
+	struct memconn m;
+	struct deadline d;
+
+	deadline_start(&d, 5);
+	scripted(&i, &m,
+		 "* 3 FETCH (UID 9 RFC822.SIZE 2000000 BODY[HEADER] {4}\r\n"
+		 "a\r\n\r)\r\nA001 OK done\r\n"
+		 "* 3 FETCH (UID 9 BODY[HEADER] {2}\r\nh\n)\r\nA002 OK done\r\n"
+		 "* 3 FETCH (UID 9 BODY[] {7}\r\nh\n\nbody)\r\n"
+		 "A003 OK done\r\n",
+		 &d);
+	CHECK(imap_fetch_header(&i, 9, &out) == 0 && i.fetched);
+	CHECK(i.fetch_have_size && i.fetch_size == 2000000 && !i.fetch_cut);
+	/* a header where the whole message was asked for is not it */
+	CHECK(imap_fetch_message(&i, 9, &out) == 0 && !i.fetched);
+	CHECK(!i.fetch_have_size && out.len == 0);
+	CHECK(imap_fetch_message(&i, 9, &out) == 0 && i.fetched);
+	CHECK_STR(buf_str(&out), "h\n\nbody");
+	CHECK(strstr(buf_str(&m.out), "A002 UID FETCH 9 BODY.PEEK[]\r\n"));
 	scripted_free(&i, &m);
 	buf_free(&out);
 }
@@ -565,6 +623,8 @@ main(void)
 	RUN(quota);
 	RUN(search_fetch_store_expunge);
 	RUN(fetch_other_and_cut);
+	RUN(fetch_size_and_whole);
+	RUN(search_keeps_newest);
 	RUN(literal_over_cap);
 	RUN(bye_mid_command);
 	RUN(logout);
