@@ -4,6 +4,7 @@
  */
 #include "core/plugin.h"
 
+#include "steps/pop3_check.h"
 #include "steps/step_route.h"
 
 #define CONF struct step_route_conf
@@ -19,9 +20,11 @@ static const struct opt options[] = {
     {"rcpt", 'r', "ADDR", "an external probe mailbox",
      OPT_STRING_AT(CONF, rcpt), .flags = OPT_REQUIRED,
      .check = &opt_mail_address, .what = "the external probe mailbox"},
-    {"pop3", 0, "HOST[:PORT]", "where that mailbox is read",
-     OPT_HOSTPORT_AT(CONF, pop3.host, pop3.port), .flags = OPT_REQUIRED},
-    POP3_MAILBOX_AT(CONF, pop3),
+    {"pop3", 0, "HOST[:PORT]", "where that mailbox is read over POP3",
+     OPT_HOSTPORT_AT(CONF, mailbox.host, mailbox.port), .flags = OPT_EXCLUSIVE},
+    {"imap", 0, "HOST[:PORT]", "or over IMAP (its INBOX)",
+     OPT_HOSTPORT_AT(CONF, imap_host, imap_port)},
+    POP3_MAILBOX_AT(CONF, mailbox),
     {"via", 0, "NAME",
      "the smarthost, as its Received header names it (or its address)",
      OPT_STRING_AT(CONF, via), .check = &opt_host},
@@ -37,7 +40,7 @@ int
 main(int argc, char **argv)
 {
 	struct step_route_conf conf = {.smtp = {.port = 25},
-				       .pop3 = {.cert = TLS_CHECK_INIT}};
+				       .mailbox = {.cert = TLS_CHECK_INIT}};
 	struct plugin p;
 
 	if (plugin_start(&p, &check_ims_route, &conf, argc, argv) &&

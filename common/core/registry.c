@@ -30,6 +30,15 @@ static const struct step_def entries[] = {
      "reads (Postfix: mydestination or virtual_mailbox_domains and maps; "
      "Dovecot: mail_location on the same Maildirs), and check POP3 logins "
      "and TLS"},
+    {3, "imap", "check_ims_imap", "IMAP",
+     "check IMAP mailboxes and that incoming SMTP mail reaches them",
+     "accept local recipients and deliver them into the mailboxes IMAP "
+     "reads (Postfix: mydestination or virtual_mailbox_domains, "
+     "virtual_transport = lmtp:unix:private/dovecot-lmtp), offer "
+     "STARTTLS on 143 and IMAPS on 993 with LOGIN refused before TLS "
+     "(Dovecot: ssl = required or disable_plaintext_auth = yes), list "
+     "UIDPLUS, and keep the quota below its limit (quota_rule, or the "
+     "users' old mail)"},
     {4, "outbound", "check_ims_outbound", "OUTBOUND",
      "check that mail for every domain is routed out, and that the "
      "service is no open relay",

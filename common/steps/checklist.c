@@ -136,6 +136,16 @@ collect(struct run *runs, size_t n, const struct run_ctx *ctx)
 	}
 }
 
+/* Whether an earlier entry of the registry has the step's number. */
+static bool
+shares_number(const struct step_def *step)
+{
+	size_t n;
+	const struct step_def *d = registry_entries(&n);
+
+	return step > d && step[-1].number == step->number;
+}
+
 /* One step's result into the checklist's, in checklist order. */
 static bool
 report(const struct run *run, const struct checklist_conf *conf,
@@ -169,7 +179,16 @@ report(const struct run *run, const struct checklist_conf *conf,
 		struct perf *pf = &step.perf[i];
 		struct range w = {0}, cr = {0};
 
-		snprintf(label, sizeof(label), "step%d_%.48s", n, pf->label);
+		/*
+		 * "step3_time"; a second plugin of a step (IMAP beside POP3)
+		 * adds its section: "step3_imap_time".
+		 */
+		if (shares_number(run->step))
+			snprintf(label, sizeof(label), "step%d_%s_%.40s", n,
+				 run->step->section, pf->label);
+		else
+			snprintf(label, sizeof(label), "step%d_%.48s", n,
+				 pf->label);
 		range_parse(pf->warn, &w);
 		range_parse(pf->crit, &cr);
 		result_perf(r, label, pf->value, pf->uom, &w, &cr, pf->min,

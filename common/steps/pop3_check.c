@@ -140,7 +140,7 @@ pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 const struct opt pop3_mailbox_opts[] = {
     {"tls", 0, NULL, "POP3 over implicit TLS (port 995)",
      OPT_FLAG_AT(struct mailbox_target, tls), .flags = OPT_EXCLUSIVE},
-    {"stls", 0, NULL, "STLS is required",
+    {"stls", 0, NULL, "STLS is required (STARTTLS, read over IMAP)",
      OPT_FLAG_AT(struct mailbox_target, starttls)},
     {"user", 'u', "USER", "the mailbox's user name",
      OPT_STRING_AT(struct mailbox_target, user)},

@@ -9,6 +9,8 @@
 
 #include "steps/probe_check.h"
 
+#include "core/diag.h"
+
 /*
  * Pauses between two looks into the mailbox: short at first, since most
  * probes arrive within a few tens of milliseconds, then longer, so that a
@@ -139,40 +141,332 @@ settle(struct probe_trip *trip, enum claim c, enum probe_verdict v,
 }
 
 /*
+ * One message of a mailbox, as a scan reaches it: POP3 numbers it in the
+ * session and names it with UIDL; IMAP's UID does both.
+ */
+struct box_msg {
+	unsigned long num;
+	char uid[72];	    /* what tells it across sessions */
+	unsigned long size; /* octets, 0 until known */
+};
+
+/* How a whole message came. */
+enum whole {
+	WHOLE_GONE, /* deleted meanwhile, by another session */
+	WHOLE_CUT,  /* not whole: not the message its token was made for */
+	WHOLE_GOT,
+};
+
+/* A session with the mailbox, over POP3 or IMAP (box_pop3, box_imap). */
+struct box {
+	const struct box_ops *ops;
+	const struct mailbox_target *t;
+	struct pop3_session pop3;
+	struct imap_session imap;
+	bool unexpunged; /* IMAP without UIDPLUS: the probe stays \Deleted */
+};
+
+struct box_ops {
+	/*
+	 * Log in; the first session of a trip judges the certificate and
+	 * counts the messages.  0, or -1 after a problem in r.
+	 */
+	int (*open)(struct box *b, struct probe_trip *trip, bool first,
+		    const struct run_ctx *ctx, struct result *r);
+	/* The messages to look at, oldest first, into msgs: 0, or -1. */
+	int (*list)(struct box *b, struct box_msg *msgs, size_t max, size_t *n);
+	/*
+	 * The header section into text: 1 when it came whole and the
+	 * message is small enough to be a probe, 0 when not, -1.
+	 */
+	int (*header)(struct box *b, struct box_msg *m, struct buf *text);
+	int (*whole)(struct box *b, const struct box_msg *m, struct buf *text,
+		     enum whole *w);
+	/* 1 when removed, 0 when not (said in r), -1 on failure. */
+	int (*remove)(struct box *b, const struct box_msg *m, const char *what,
+		      struct result *r);
+	/* End the session, committing what it removed: 0, or -1. */
+	int (*commit)(struct box *b);
+	void (*close)(struct box *b, const struct run_ctx *ctx,
+		      struct result *r);
+	const char *(*peer)(const struct box *b);
+	const char *(*error)(const struct box *b);
+};
+
+/* POP3: UIDL and LIST, TOP and RETR, DELE, committed by QUIT. */
+
+static int
+pop3_box_open(struct box *b, struct probe_trip *trip, bool first,
+	      const struct run_ctx *ctx, struct result *r)
+{
+	struct pop3_session *ps = &b->pop3;
+
+	if (pop3_check_open(ps, b->t, ctx, r) == -1)
+		return -1;
+	/* The first session's certificate counts (--ca-file, expiry). */
+	if (first && ps->tls)
+		tls_check_judge(&b->t->cert, &ps->tls_info, ps->pop3.conn.peer,
+				r);
+	if (first &&
+	    pop3_check_stat(ps, &trip->messages, &trip->octets, ctx, r) == -1)
+		return -1;
+	return 0;
+}
+
+static int
+pop3_box_list(struct box *b, struct box_msg *msgs, size_t max, size_t *n)
+{
+	struct pop3_msg *pm = calloc(max, sizeof(*pm));
+	int rc = -1;
+
+	if (pm != NULL && pop3_uidl(&b->pop3.pop3, pm, max, n) == 0 &&
+	    (*n == 0 || pop3_list(&b->pop3.pop3, pm, *n) == 0)) {
+		for (size_t i = 0; i < *n; i++) {
+			msgs[i].num = pm[i].num;
+			msgs[i].size = pm[i].size;
+			memcpy(msgs[i].uid, pm[i].uid, sizeof(msgs[i].uid));
+		}
+		rc = 0;
+	}
+	free(pm);
+	return rc;
+}
+
+/* LIST's size spares us TOP for what is too large to be a probe. */
+static int
+pop3_box_header(struct box *b, struct box_msg *m, struct buf *text)
+{
+	struct pop3 *s = &b->pop3.pop3;
+
+	if (m->size > PROBE_MESSAGE_MAX)
+		return 0;
+	if (pop3_top(s, m->num, 0, text) == -1)
+		return -1;
+	return s->ok && !s->cut;
+}
+
+static int
+pop3_box_whole(struct box *b, const struct box_msg *m, struct buf *text,
+	       enum whole *w)
+{
+	struct pop3 *s = &b->pop3.pop3;
+
+	if (pop3_retr(s, m->num, text) == -1)
+		return -1;
+	*w = !s->ok ? WHOLE_GONE : s->cut ? WHOLE_CUT : WHOLE_GOT;
+	return 0;
+}
+
+/*
  * DELE one of our probes.  A -ERR leaves it in the mailbox, which the
  * result must say: the next run finds it again as a stale probe.
  */
 static int
-dele_probe(struct pop3 *s, unsigned long num, const char *what,
-	   struct result *r)
+pop3_box_remove(struct box *b, const struct box_msg *m, const char *what,
+		struct result *r)
 {
-	if (pop3_command(s, "DELE %lu", num) == -1)
+	struct pop3 *s = &b->pop3.pop3;
+
+	if (pop3_command(s, "DELE %lu", m->num) == -1)
 		return -1;
 	if (!s->ok)
 		result_problem(r, STATE_WARNING,
 			       "%s could not be deleted: -ERR %s", what,
 			       s->text);
+	return s->ok;
+}
+
+static int
+pop3_box_commit(struct box *b)
+{
+	return pop3_quit(&b->pop3.pop3);
+}
+
+static void
+pop3_box_close(struct box *b, const struct run_ctx *ctx, struct result *r)
+{
+	pop3_check_close(&b->pop3, ctx, r);
+}
+
+static const char *
+pop3_box_peer(const struct box *b)
+{
+	return b->pop3.pop3.conn.peer;
+}
+
+static const char *
+pop3_box_error(const struct box *b)
+{
+	return b->pop3.pop3.error;
+}
+
+static const struct box_ops box_pop3 = {
+    pop3_box_open,  pop3_box_list,   pop3_box_header,
+    pop3_box_whole, pop3_box_remove, pop3_box_commit,
+    pop3_box_close, pop3_box_peer,   pop3_box_error,
+};
+
+/*
+ * IMAP: SELECT INBOX; the messages that carry a token header found by
+ * UID SEARCH HEADER (without UIDPLUS only the undeleted ones: ours that
+ * are flagged \Deleted already wait for the user's client to expunge
+ * them); the header with RFC822.SIZE, then BODY.PEEK[]; UID STORE
+ * \Deleted and UID EXPUNGE of that UID alone, or nothing expunged at all
+ * without UIDPLUS: EXPUNGE would take the user's own \Deleted messages.
+ */
+
+static int
+imap_box_open(struct box *b, struct probe_trip *trip, bool first,
+	      const struct run_ctx *ctx, struct result *r)
+{
+	struct imap_session *is = &b->imap;
+
+	if (imap_check_open(is, b->t, ctx, r) == -1)
+		return -1;
+	if (first && is->tls)
+		tls_check_judge(&b->t->cert, &is->tls_info, is->imap.conn.peer,
+				r);
+	if (imap_check_inbox(is, false, ctx, r) == -1)
+		return -1;
+	if (first)
+		trip->messages = is->imap.box.exists;
 	return 0;
 }
 
+static int
+imap_box_list(struct box *b, struct box_msg *msgs, size_t max, size_t *n)
+{
+	struct imap *i = &b->imap.imap;
+
+	*n = 0;
+	if (imap_search_header(i, PROBE_HEADER, "", !i->caps.uidplus) == -1)
+		return -1;
+	if (i->status != IMAP_OK)
+		return errorf(i->error, sizeof(i->error),
+			      "UID SEARCH refused: %s %s",
+			      imap_status_name(i->status), i->text);
+	for (size_t k = 0; k < i->nsearch && *n < max; k++) {
+		struct box_msg *m = &msgs[(*n)++];
+
+		m->num = i->search[k];
+		m->size = 0;
+		snprintf(m->uid, sizeof(m->uid), "%lu", m->num);
+	}
+	/* oldest first, as for POP3: the scan goes newest first */
+	for (size_t k = 1; k < *n; k++)
+		for (size_t j = k; j > 0 && msgs[j - 1].num > msgs[j].num;
+		     j--) {
+			struct box_msg tmp = msgs[j];
+
+			msgs[j] = msgs[j - 1];
+			msgs[j - 1] = tmp;
+		}
+	return 0;
+}
+
+static int
+imap_box_header(struct box *b, struct box_msg *m, struct buf *text)
+{
+	struct imap *i = &b->imap.imap;
+
+	if (imap_fetch_header(i, m->num, text) == -1)
+		return -1;
+	if (i->fetch_have_size)
+		m->size = i->fetch_size;
+	return i->status == IMAP_OK && i->fetched && !i->fetch_cut &&
+	       m->size <= PROBE_MESSAGE_MAX;
+}
+
+static int
+imap_box_whole(struct box *b, const struct box_msg *m, struct buf *text,
+	       enum whole *w)
+{
+	struct imap *i = &b->imap.imap;
+
+	if (imap_fetch_message(i, m->num, text) == -1)
+		return -1;
+	*w = i->status != IMAP_OK || !i->fetched ? WHOLE_GONE
+	     : i->fetch_cut			 ? WHOLE_CUT
+						 : WHOLE_GOT;
+	return 0;
+}
+
+static int
+imap_box_remove(struct box *b, const struct box_msg *m, const char *what,
+		struct result *r)
+{
+	struct imap *i = &b->imap.imap;
+
+	if (imap_store_deleted(i, m->num) == -1)
+		return -1;
+	if (i->status != IMAP_OK) {
+		result_problem(r, STATE_WARNING,
+			       "%s could not be flagged \\Deleted: %s %s", what,
+			       imap_status_name(i->status), i->text);
+		return 0;
+	}
+	if (!i->caps.uidplus) {
+		b->unexpunged = true;
+		return 0;
+	}
+	if (imap_uid_expunge(i, m->num) == -1)
+		return -1;
+	if (i->status != IMAP_OK)
+		result_problem(r, STATE_WARNING,
+			       "%s could not be expunged: %s %s", what,
+			       imap_status_name(i->status), i->text);
+	return i->status == IMAP_OK;
+}
+
+/* Nothing waits for the end: UID EXPUNGE took effect when answered. */
+static int
+imap_box_commit(struct box *b)
+{
+	(void)b;
+	return 0;
+}
+
+static void
+imap_box_close(struct box *b, const struct run_ctx *ctx, struct result *r)
+{
+	imap_check_close(&b->imap, ctx, r);
+}
+
+static const char *
+imap_box_peer(const struct box *b)
+{
+	return b->imap.imap.conn.peer;
+}
+
+static const char *
+imap_box_error(const struct box *b)
+{
+	return b->imap.imap.error;
+}
+
+static const struct box_ops box_imap = {
+    imap_box_open,  imap_box_list,   imap_box_header,
+    imap_box_whole, imap_box_remove, imap_box_commit,
+    imap_box_close, imap_box_peer,   imap_box_error,
+};
+
 /*
- * The whole message m whose headers (in text) claimed it: RETR, verdict.
+ * The whole message m whose headers (in text) claimed it: its verdict.
  * A message that comes back cut is not the one its token was made for.
  */
 static int
-fetch(struct probe_trip *trip, struct pop3 *s, const struct pop3_msg *m,
+fetch(struct probe_trip *trip, struct box *b, const struct box_msg *m,
       struct probe_headers *h, struct probe_token *tk, struct buf *text,
       enum probe_verdict *v)
 {
-	if (pop3_retr(s, m->num, text) == -1)
+	enum whole w;
+
+	if (b->ops->whole(b, m, text, &w) == -1)
 		return -1;
-	if (!s->ok) /* gone meanwhile, deleted by another session */
-		*v = PROBE_NONE;
-	else if (s->cut)
-		*v = PROBE_FOREIGN;
-	else
-		*v = probe_verify_message(text->data, text->len, trip->key, h,
-					  tk);
+	*v = w == WHOLE_GONE  ? PROBE_NONE
+	     : w == WHOLE_CUT ? PROBE_FOREIGN
+			      : probe_verify_message(text->data, text->len,
+						     trip->key, h, tk);
 	return 0;
 }
 
@@ -182,25 +476,22 @@ fetch(struct probe_trip *trip, struct pop3 *s, const struct pop3_msg *m,
  * be, or whose headers carry no token, is never fetched whole.
  */
 static int
-look(struct probe_trip *trip, struct pop3_session *ps, const struct pop3_msg *m,
+look(struct probe_trip *trip, struct box *b, struct box_msg *m,
      struct seen *seen, struct buf *text, struct result *r)
 {
-	struct pop3 *s = &ps->pop3;
 	struct probe_headers h;
 	struct probe_token tk;
 	enum probe_verdict v = PROBE_NONE;
 	enum claim c = CLAIM_NONE;
+	int rc, removed;
 
-	if (m->size <= PROBE_MESSAGE_MAX) {
-		if (pop3_top(s, m->num, 0, text) == -1)
-			return -1;
-		if (s->ok && !s->cut &&
-		    probe_parse_headers(text->data, text->len, &h) == 0 &&
-		    probe_token_parse(h.token, &tk) == 0)
-			c = claim(trip, &tk);
-	}
+	if ((rc = b->ops->header(b, m, text)) == -1)
+		return -1;
+	if (rc == 1 && probe_parse_headers(text->data, text->len, &h) == 0 &&
+	    probe_token_parse(h.token, &tk) == 0)
+		c = claim(trip, &tk);
 	if (c != CLAIM_NONE) {
-		if (fetch(trip, s, m, &h, &tk, text, &v) == -1)
+		if (fetch(trip, b, m, &h, &tk, text, &v) == -1)
 			return -1;
 		c = v == PROBE_NONE ? CLAIM_NONE : claim(trip, &tk);
 	}
@@ -209,14 +500,14 @@ look(struct probe_trip *trip, struct pop3_session *ps, const struct pop3_msg *m,
 			seen_add(seen, m->uid); /* not ours: never touched */
 		return c == CLAIM_MINE;
 	}
-	if (dele_probe(s, m->num,
-		       c == CLAIM_MINE ? "the probe" : "a stale probe of ours",
-		       r) == -1)
+	if ((removed = b->ops->remove(
+		 b, m, c == CLAIM_MINE ? "the probe" : "a stale probe of ours",
+		 r)) == -1)
 		return -1;
 	if (c == CLAIM_MINE)
 		return 1;
-	trip->swept += s->ok;
-	if (s->ok)
+	trip->swept += (size_t)removed;
+	if (removed)
 		result_line(r, STATE_OK,
 			    "deleted a stale probe of ours from %lld (its run "
 			    "ended at %lld)",
@@ -227,27 +518,24 @@ look(struct probe_trip *trip, struct pop3_session *ps, const struct pop3_msg *m,
 
 /*
  * One session: every message not looked at yet, newest first, on past the
- * probe too, so that stale probes of ours are swept whatever their age;
- * LIST's sizes spare us the messages too large to be probes.  Returns 1
- * when the probe was found, 0 when not, -1 on failure.
+ * probe too, so that stale probes of ours are swept whatever their age.
+ * Returns 1 when the probe was found, 0 when not, -1 on failure.
  */
 static int
-scan(struct probe_trip *trip, struct pop3_session *ps, struct seen *seen,
+scan(struct probe_trip *trip, struct box *b, struct seen *seen,
      struct result *r)
 {
-	struct pop3_msg *msgs = calloc(PROBE_SCAN_MAX, sizeof(*msgs));
+	struct box_msg *msgs = calloc(PROBE_SCAN_MAX, sizeof(*msgs));
 	struct buf text = BUF_INIT(PROBE_MESSAGE_MAX);
 	size_t n = 0;
 	int rc = -1, found = 0;
 
-	if (msgs == NULL ||
-	    pop3_uidl(&ps->pop3, msgs, PROBE_SCAN_MAX, &n) == -1 ||
-	    (n > 0 && pop3_list(&ps->pop3, msgs, n) == -1))
+	if (msgs == NULL || b->ops->list(b, msgs, PROBE_SCAN_MAX, &n) == -1)
 		goto done;
 	for (size_t i = n; i-- > 0;) {
 		if (seen_has(seen, msgs[i].uid))
 			continue;
-		if ((rc = look(trip, ps, &msgs[i], seen, &text, r)) == -1)
+		if ((rc = look(trip, b, &msgs[i], seen, &text, r)) == -1)
 			goto done;
 		found |= rc;
 	}
@@ -274,41 +562,37 @@ pause_briefly(const struct run_ctx *ctx, unsigned looks)
 	nanosleep(&ts, NULL);
 }
 
-/* One session: open, maybe STAT, scan, QUIT.  1 found, 0 not, -1 failed. */
+/* One session: open, scan, close.  1 found, 0 not, -1 failed. */
 static int
-session(struct probe_trip *trip, const struct mailbox_target *t, struct seen *seen,
-	bool stat, const struct run_ctx *ctx, struct result *r)
+session(struct probe_trip *trip, const struct mailbox_target *t,
+	struct seen *seen, bool first, const struct run_ctx *ctx,
+	struct result *r)
 {
-	struct pop3_session ps = {0};
+	struct box b = {.ops = t->proto == MAILBOX_IMAP ? &box_imap : &box_pop3,
+			.t = t};
 	int found;
 
 	trip->sessions++;
-	if (pop3_check_open(&ps, t, ctx, r) == -1) {
-		pop3_check_close(&ps, ctx, r);
+	if (b.ops->open(&b, trip, first, ctx, r) == -1) {
+		b.ops->close(&b, ctx, r);
 		return -1;
 	}
-	/* The first session's certificate counts (--ca-file, expiry). */
-	if (stat && ps.tls)
-		tls_check_judge(&t->cert, &ps.tls_info, ps.pop3.conn.peer, r);
-	if (stat && pop3_check_stat(&ps, &trip->messages, &trip->octets, ctx,
-				    r) == -1) {
-		pop3_check_close(&ps, ctx, r);
-		return -1;
-	}
-	found = scan(trip, &ps, seen, r);
+	found = scan(trip, &b, seen, r);
 	if (found == -1) {
 		result_problem(
 		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,
-		    "%s failed while reading the mailbox: %s",
-		    ps.pop3.conn.peer, ps.pop3.error);
-		pop3_check_close(&ps, ctx, r);
+		    "%s failed while reading the mailbox: %s", b.ops->peer(&b),
+		    b.ops->error(&b));
+		b.ops->close(&b, ctx, r);
 		return -1;
 	}
-	/* QUIT commits the deletions; a failed QUIT loses them. */
-	if (pop3_quit(&ps.pop3) == -1 && found == 1)
+	/* POP3's QUIT commits the deletions; a failed QUIT loses them. */
+	if (b.ops->commit(&b) == -1 && found == 1)
 		result_problem(r, STATE_WARNING,
 			       "the probe could not be deleted (QUIT failed)");
-	pop3_check_close(&ps, ctx, r);
+	if (b.unexpunged)
+		trip->unexpunged = true;
+	b.ops->close(&b, ctx, r);
 	return found;
 }
 
@@ -360,4 +644,36 @@ probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		trip->delivery = mono_now() - trip->sent;
 	}
 	return found == -1 ? -1 : 0;
+}
+
+double
+probe_check_round_trip(const struct smtp_target *smtp,
+		       const struct mailbox_target *t, const char *from,
+		       const char *rcpt, const struct run_ctx *ctx,
+		       struct result *r, struct probe_trip *out)
+{
+	struct probe_trip trip;
+
+	if (probe_check_new(&trip, t, ctx, r) == -1 ||
+	    probe_check_send(&trip, smtp, from, rcpt, ctx, r) == -1 ||
+	    probe_check_wait(&trip, t, ctx, r) == -1)
+		goto failed;
+	if (trip.swept > 0)
+		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
+			    trip.swept);
+	if (!trip.found) {
+		result_problem(r, ctx->timeout_state,
+			       "the probe to <%s> did not arrive within %g s",
+			       rcpt, ctx->timeout);
+		goto failed;
+	}
+	result_summary(r, "; probe delivered to <%s> in %.2f s", rcpt,
+		       trip.delivery);
+	if (out != NULL)
+		*out = trip;
+	return trip.delivery;
+failed:
+	if (out != NULL)
+		*out = trip;
+	return NAN;
 }

@@ -1,16 +1,18 @@
 /*
  * probe_check.h - a probe's round trip as steps 3 and 5 run it: send it
- * through the mail service over SMTP, then read the mailbox over POP3,
- * session after session, until it arrives or the deadline passes; delete
- * it, and our own stale probes of runs that have ended, and nothing else:
- * a message is deleted only when its token verifies for that very message
- * (proto/probe.h), whatever its headers look like.
+ * through the mail service over SMTP, then read the mailbox over POP3 or
+ * IMAP (the target's proto), session after session, until it arrives or the
+ * deadline passes; delete it, and our own stale probes of runs that have ended,
+ * and nothing else: a message is deleted only when its token verifies for that
+ * very message (proto/probe.h), whatever its headers look like.
  */
 #ifndef IMSCHECK_PROBE_CHECK_H
 #define IMSCHECK_PROBE_CHECK_H
 
 #include "proto/probe.h"
 
+#include "steps/imap_check.h"
+#include "steps/mailbox_check.h"
 #include "steps/pop3_check.h"
 #include "steps/smtp_check.h"
 
@@ -25,8 +27,14 @@ struct probe_trip {
 	double delivery; /* seconds from sent to found */
 	struct probe_headers headers;
 	size_t swept;			/* stale probes of ours deleted */
-	size_t sessions;		/* POP3 sessions it took */
-	unsigned long messages, octets; /* STAT of the first session */
+	size_t sessions;		/* sessions it took */
+	unsigned long messages, octets; /* STAT of the first session (IMAP:
+					   EXISTS, and no octets) */
+	/*
+	 * IMAP without UIDPLUS: the probe was flagged \Deleted but not
+	 * expunged (EXPUNGE would take the user's own \Deleted messages).
+	 */
+	bool unexpunged;
 };
 
 /*
@@ -39,10 +47,10 @@ int probe_check_new(struct probe_trip *trip, const struct mailbox_target *t,
 		    const struct run_ctx *ctx, struct result *r);
 
 /*
- * Before sending: one session that logs in, asks STAT and sweeps stale
- * probes of ours, so that no probe is sent to a mailbox that cannot be
- * read; over TLS, the mailbox's certificate is judged (t->cert).  0, or -1
- * after a problem in r.
+ * Before sending: one session that logs in, counts the messages (STAT, or
+ * SELECT's EXISTS) and sweeps stale probes of ours, so that no probe is
+ * sent to a mailbox that cannot be read; over TLS, the mailbox's
+ * certificate is judged (t->cert).  0, or -1 after a problem in r.
  */
 int probe_check_prepare(struct probe_trip *trip, const struct mailbox_target *t,
 			const struct run_ctx *ctx, struct result *r);
@@ -63,5 +71,16 @@ int probe_check_send(struct probe_trip *trip, const struct smtp_target *t,
  */
 int probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		     const struct run_ctx *ctx, struct result *r);
+
+/*
+ * The whole round trip as step 3 runs it: a probe sent from -> rcpt
+ * through smtp and waited for in the mailbox t: its delivery seconds
+ * ("; probe delivered ..." in the summary), or NAN after a problem in r
+ * (late: the timeout's state).  The trip into out, when not NULL.
+ */
+double probe_check_round_trip(const struct smtp_target *smtp,
+			      const struct mailbox_target *t, const char *from,
+			      const char *rcpt, const struct run_ctx *ctx,
+			      struct result *r, struct probe_trip *out);
 
 #endif

@@ -185,6 +185,22 @@ smtp_check_envelope(struct smtp_session *ss, const struct run_ctx *ctx,
 }
 
 void
+smtp_check_accepts(const struct smtp_target *t, const char *from,
+		   const char *rcpt, const struct run_ctx *ctx,
+		   struct result *r)
+{
+	struct smtp_session ss = {0};
+
+	if (smtp_check_open(&ss, t, ctx, r) == 0) {
+		if (smtp_check_envelope(&ss, ctx, r, from, rcpt) == 0)
+			result_summary(r, "; %s accepts mail for <%s>",
+				       ss.smtp.conn.peer, rcpt);
+		smtp_command(&ss.smtp, "RSET");
+	}
+	smtp_check_close(&ss, ctx, r);
+}
+
+void
 smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 		struct result *r)
 {

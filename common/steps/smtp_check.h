@@ -88,6 +88,15 @@ void smtp_check_refused(struct smtp_session *ss, const struct run_ctx *ctx,
 int smtp_check_envelope(struct smtp_session *ss, const struct run_ctx *ctx,
 			struct result *r, const char *from, const char *rcpt);
 
+/*
+ * A session of its own that offers MAIL FROM:<from> and RCPT TO:<rcpt>,
+ * then RSET (no message): "; PEER accepts mail for <rcpt>" in the summary,
+ * or the refusal in r.
+ */
+void smtp_check_accepts(const struct smtp_target *t, const char *from,
+			const char *rcpt, const struct run_ctx *ctx,
+			struct result *r);
+
 /* The time a session took: connect, greeting, transaction, total. */
 void smtp_check_perf(struct smtp_session *ss, const struct run_ctx *ctx,
 		     struct result *r);

@@ -45,59 +45,6 @@ mailbox(const struct mailbox_target *t, const struct run_ctx *ctx,
 	return rc;
 }
 
-/* The service accepts the local mailbox (RCPT, then RSET: no message). */
-static void
-reroute(const struct step_pop3_conf *conf, const char *from,
-	const struct run_ctx *ctx, struct result *r)
-{
-	struct smtp_session ss = {0};
-	char what[300];
-	int rc;
-
-	if (smtp_check_open(&ss, &conf->smtp, ctx, r) == 0) {
-		snprintf(what, sizeof(what), "MAIL FROM:<%.256s>", from);
-		if ((rc = smtp_command(&ss.smtp, "%s", what)) == 0 &&
-		    smtp_class(&ss.smtp) == 2) {
-			snprintf(what, sizeof(what), "RCPT TO:<%.256s>",
-				 conf->rcpt);
-			rc = smtp_command(&ss.smtp, "%s", what);
-		}
-		if (rc == -1 || smtp_class(&ss.smtp) != 2)
-			smtp_check_refused(&ss, ctx, r, what, rc);
-		else
-			result_summary(r, "; %s accepts mail for <%s>",
-				       ss.smtp.conn.peer, conf->rcpt);
-		smtp_command(&ss.smtp, "RSET");
-	}
-	smtp_check_close(&ss, ctx, r);
-}
-
-/* The probe's round trip: its delivery seconds, or NAN when it failed. */
-static double
-round_trip(const struct step_pop3_conf *conf, const struct mailbox_target *t,
-	   const char *from, const struct run_ctx *ctx, struct result *r)
-{
-	struct probe_trip trip;
-
-	if (probe_check_new(&trip, t, ctx, r) == -1 ||
-	    probe_check_send(&trip, &conf->smtp, from, conf->rcpt, ctx, r) ==
-		-1 ||
-	    probe_check_wait(&trip, t, ctx, r) == -1)
-		return NAN;
-	if (trip.swept > 0)
-		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
-			    trip.swept);
-	if (!trip.found) {
-		result_problem(r, ctx->timeout_state,
-			       "the probe to <%s> did not arrive within %g s",
-			       conf->rcpt, ctx->timeout);
-		return NAN;
-	}
-	result_summary(r, "; probe delivered to <%s> in %.2f s", conf->rcpt,
-		       trip.delivery);
-	return trip.delivery;
-}
-
 void
 step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
@@ -112,9 +59,11 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 		return;
 	if (mailbox(&t, ctx, r, &count, &octets, &ti) == 0) {
 		if (conf->rcpt != NULL && !conf->round_trip)
-			reroute(conf, from, ctx, r);
+			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
+					   r);
 		if (conf->round_trip)
-			delivery = round_trip(conf, &t, from, ctx, r);
+			delivery = probe_check_round_trip(
+			    &conf->smtp, &t, from, conf->rcpt, ctx, r, NULL);
 	}
 	total = mono_now() - started;
 	run_judge_time(ctx, r, "time", "", total);

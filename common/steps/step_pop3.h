@@ -10,8 +10,7 @@
 
 struct step_pop3_conf {
 	struct mailbox_target pop3;
-	char smtp_host[256];	 /* --smtp HOST[:PORT] */
-	struct smtp_target smtp; /* host points at smtp_host */
+	struct smtp_target smtp; /* --smtp HOST[:PORT] */
 	const char *rcpt;	 /* a local mailbox the service must accept */
 	const char *from;	 /* the probe's sender (default: rcpt) */
 	bool round_trip;

@@ -3,9 +3,9 @@
  * blank": nothing rewrites where outgoing mail goes.
  *
  * A probe goes out through the mail service to an external mailbox and is
- * read back over POP3.  It must arrive before the deadline, addressed as
- * it was sent (Delivered-To, X-Original-To and every Received "for"), and
- * through the smarthost (--via) when one is named.
+ * read back over POP3 (or IMAP, INBOX).  It must arrive before the deadline,
+ * addressed as it was sent (Delivered-To, X-Original-To and every Received
+ * "for"), and through the smarthost (--via) when one is named.
  */
 #include <stdio.h>
 #include <string.h>
@@ -117,7 +117,7 @@ void
 step_route_run(const struct step_route_conf *conf, const struct run_ctx *ctx,
 	       struct result *r)
 {
-	struct mailbox_target t = conf->pop3; /* with the password loaded */
+	struct mailbox_target t = conf->mailbox; /* with the password loaded */
 	const char *from = conf->from ? conf->from : conf->rcpt;
 	struct probe_trip trip;
 	bool via_ok;
@@ -152,8 +152,14 @@ done:
 int
 step_route_validate(struct step_route_conf *conf, char *err, size_t errlen)
 {
-	(void)err;
-	(void)errlen;
-	conf->pop3.source = conf->smtp.source; /* one --source for both */
+	conf->mailbox.source = conf->smtp.source; /* one --source for both */
+	if (conf->imap_host != NULL) {
+		conf->mailbox.proto = MAILBOX_IMAP;
+		conf->mailbox.host = conf->imap_host;
+		conf->mailbox.port = conf->imap_port;
+	}
+	if (conf->mailbox.host == NULL)
+		return errorf(err, errlen,
+			      "--pop3 or --imap HOST[:PORT] is required");
 	return 0;
 }

@@ -5,16 +5,18 @@
 #ifndef IMSCHECK_STEP_ROUTE_H
 #define IMSCHECK_STEP_ROUTE_H
 
-#include "steps/pop3_check.h"
+#include "steps/mailbox_check.h"
 #include "steps/smtp_check.h"
 
 struct step_route_conf {
 	struct smtp_target smtp; /* the mail service */
 	const char *from;	 /* the probe's sender (default: rcpt) */
 	const char *rcpt;	 /* an external probe mailbox */
-	char pop3_host[256];	 /* --pop3 HOST[:PORT] */
-	struct mailbox_target pop3; /* host points at pop3_host */
-	const char *via;	 /* the smarthost, as the headers name it */
+	/* where it is read: --pop3 HOST[:PORT], or over IMAP: */
+	struct mailbox_target mailbox;
+	const char *imap_host; /* --imap HOST[:PORT] */
+	unsigned imap_port;
+	const char *via; /* the smarthost, as the headers name it */
 };
 
 int step_route_validate(struct step_route_conf *conf, char *err, size_t errlen);

@@ -1,0 +1,179 @@
+/*
+ * step_imap.c - checklist step 3 over IMAP: the KB's POP3 clients are
+ * IMAP clients today.
+ *
+ * Seen from outside: the IMAP server greets, offers STARTTLS when it is
+ * required, refuses LOGIN before TLS, lets the user in and opens INBOX
+ * (EXAMINE: read-only, nothing of the user's changes); the quota root of
+ * INBOX is not too full; the mail service accepts the local mailbox; and
+ * with --round-trip a probe sent over SMTP lands in INBOX, where it is
+ * found by its header, verified, and removed by its UID alone.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "steps/step_imap.h"
+
+#include "core/addr.h"
+#include "core/diag.h"
+#include "core/range.h"
+
+#include "steps/imap_check.h"
+#include "steps/probe_check.h"
+
+/* A limit as perfdata's range ("80": above 80 alerts), or NULL. */
+static const struct range *
+limit_range(double limit, struct range *out)
+{
+	char text[32];
+
+	if (isnan(limit))
+		return NULL;
+	snprintf(text, sizeof(text), "%g", limit);
+	return range_parse(text, out) == 0 ? out : NULL;
+}
+
+/* The quota root of INBOX (RFC 9208) against --quota. */
+static void
+quota(struct imap_session *is, const struct step_imap_conf *conf,
+      const struct run_ctx *ctx, struct result *r)
+{
+	struct imap *i = &is->imap;
+	struct range w = {0}, c = {0};
+	double used;
+	int rc;
+
+	if (!i->caps.quota) {
+		result_problem(r, STATE_UNKNOWN,
+			       "%s offers no QUOTA (RFC 9208): --quota cannot "
+			       "be judged",
+			       i->conn.peer);
+		return;
+	}
+	if ((rc = imap_getquotaroot(i, "INBOX")) == -1 ||
+	    i->status != IMAP_OK) {
+		imap_check_refused(is, ctx, r, "GETQUOTAROOT INBOX", rc);
+		return;
+	}
+	if (!i->quota.have_storage || i->quota.storage_limit == 0) {
+		result_line(r, STATE_OK, "INBOX has no storage quota");
+		return;
+	}
+	used = 100.0 * (double)i->quota.storage_used /
+	       (double)i->quota.storage_limit;
+	if (!isnan(conf->quota.crit) && used >= conf->quota.crit)
+		result_problem(r, STATE_CRITICAL,
+			       "INBOX is %.0f%% full (%llu of %llu KiB; "
+			       "critical at %g%%)",
+			       used, i->quota.storage_used,
+			       i->quota.storage_limit, conf->quota.crit);
+	else if (used >= conf->quota.warn)
+		result_problem(r, STATE_WARNING,
+			       "INBOX is %.0f%% full (%llu of %llu KiB; "
+			       "warning at %g%%)",
+			       used, i->quota.storage_used,
+			       i->quota.storage_limit, conf->quota.warn);
+	else
+		result_summary(r, "; INBOX %.0f%% full", used);
+	result_perf(r, "quota", round(used * 100) / 100, "%",
+		    limit_range(conf->quota.warn, &w),
+		    limit_range(conf->quota.crit, &c), 0, 100);
+}
+
+/*
+ * The mailbox as a client finds it: greeting, STARTTLS, login, EXAMINE
+ * INBOX, the quota; the certificate.  0, or -1 after a problem.
+ */
+static int
+mailbox(const struct step_imap_conf *conf, const struct mailbox_target *t,
+	const struct run_ctx *ctx, struct result *r, unsigned long *count,
+	struct tls_info *ti)
+{
+	struct imap_session is = {0};
+	int rc = -1;
+
+	if (imap_check_open(&is, t, ctx, r) == 0) {
+		if (is.tls) {
+			tls_check_judge(&t->cert, &is.tls_info,
+					is.imap.conn.peer, r);
+			*ti = is.tls_info;
+		}
+		if (is.login_in_clear)
+			result_problem(r, STATE_WARNING,
+				       "%s lets clients log in before TLS (no "
+				       "LOGINDISABLED): passwords can cross "
+				       "the network in clear",
+				       is.imap.conn.peer);
+		if (t->user == NULL ||
+		    imap_check_inbox(&is, true, ctx, r) == 0) {
+			result_summary(r, "%s%s %s%s", is.imap.conn.peer,
+				       is.tls ? " over TLS" : "",
+				       t->user ? "logged in as " : "greeted",
+				       t->user ? t->user : "");
+			*count = is.imap.box.exists;
+			rc = 0;
+		}
+		if (rc == 0 && t->user != NULL && !isnan(conf->quota.warn))
+			quota(&is, conf, ctx, r);
+	}
+	imap_check_close(&is, ctx, r);
+	return rc;
+}
+
+void
+step_imap_run(const struct step_imap_conf *conf, const struct run_ctx *ctx,
+	      struct result *r)
+{
+	struct mailbox_target t = conf->imap; /* with the password loaded */
+	const char *from = conf->from ? conf->from : conf->rcpt;
+	unsigned long count = 0;
+	bool counted = false;
+	double started = mono_now(), delivery = NAN;
+	struct tls_info ti = {0};
+	struct probe_trip trip;
+
+	if (t.user != NULL && mailbox_check_password(&t, r) == -1)
+		return;
+	if (mailbox(conf, &t, ctx, r, &count, &ti) == 0) {
+		counted = t.user != NULL;
+		if (conf->rcpt != NULL && !conf->round_trip)
+			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
+					   r);
+		if (conf->round_trip)
+			delivery = probe_check_round_trip(
+			    &conf->smtp, &t, from, conf->rcpt, ctx, r, &trip);
+		if (conf->round_trip && trip.unexpunged)
+			result_problem(
+			    r, STATE_WARNING,
+			    "the probe is flagged \\Deleted but not expunged: "
+			    "the server has no UIDPLUS, and EXPUNGE would "
+			    "remove the user's own \\Deleted messages too (the "
+			    "user's client will expunge it)");
+	}
+	run_judge_time(ctx, r, "time", "", mono_now() - started);
+	if (counted)
+		result_perf(r, "messages", (double)count, "", NULL, NULL, 0,
+			    NAN);
+	if (!isnan(delivery))
+		result_perf(r, "delivery", delivery, "s", NULL, NULL, 0, NAN);
+	tls_check_perf(&ti, r);
+	explicit_bzero(t.password, sizeof(t.password));
+}
+
+int
+step_imap_validate(struct step_imap_conf *conf, char *err, size_t errlen)
+{
+	conf->imap.proto = MAILBOX_IMAP;
+	conf->smtp.source = conf->imap.source; /* one --source for both */
+	if (conf->rcpt != NULL && conf->smtp.host == NULL)
+		return errorf(err, errlen, "--rcpt needs --smtp HOST[:PORT]");
+	if (conf->round_trip &&
+	    (conf->rcpt == NULL || conf->smtp.host == NULL ||
+	     conf->imap.user == NULL))
+		return errorf(err, errlen,
+			      "--round-trip needs --smtp, --rcpt and -u");
+	if (!isnan(conf->quota.warn) && conf->imap.user == NULL)
+		return errorf(err, errlen, "--quota needs -u");
+	return 0;
+}
