@@ -643,6 +643,13 @@ probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		trip->found = true;
 		trip->delivery = mono_now() - trip->sent;
 	}
+	if (trip->unexpunged)
+		result_problem(
+		    r, STATE_WARNING,
+		    "the probe is flagged \\Deleted but not expunged: "
+		    "the server has no UIDPLUS, and EXPUNGE would "
+		    "remove the user's own \\Deleted messages too "
+		    "(the user's client will expunge it)");
 	return found == -1 ? -1 : 0;
 }
 
@@ -650,14 +657,14 @@ double
 probe_check_round_trip(const struct smtp_target *smtp,
 		       const struct mailbox_target *t, const char *from,
 		       const char *rcpt, const struct run_ctx *ctx,
-		       struct result *r, struct probe_trip *out)
+		       struct result *r)
 {
 	struct probe_trip trip;
 
 	if (probe_check_new(&trip, t, ctx, r) == -1 ||
 	    probe_check_send(&trip, smtp, from, rcpt, ctx, r) == -1 ||
 	    probe_check_wait(&trip, t, ctx, r) == -1)
-		goto failed;
+		return NAN;
 	if (trip.swept > 0)
 		result_line(r, STATE_OK, "%zu stale probes of ours deleted",
 			    trip.swept);
@@ -665,15 +672,9 @@ probe_check_round_trip(const struct smtp_target *smtp,
 		result_problem(r, ctx->timeout_state,
 			       "the probe to <%s> did not arrive within %g s",
 			       rcpt, ctx->timeout);
-		goto failed;
+		return NAN;
 	}
 	result_summary(r, "; probe delivered to <%s> in %.2f s", rcpt,
 		       trip.delivery);
-	if (out != NULL)
-		*out = trip;
 	return trip.delivery;
-failed:
-	if (out != NULL)
-		*out = trip;
-	return NAN;
 }

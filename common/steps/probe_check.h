@@ -76,11 +76,11 @@ int probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
  * The whole round trip as step 3 runs it: a probe sent from -> rcpt
  * through smtp and waited for in the mailbox t: its delivery seconds
  * ("; probe delivered ..." in the summary), or NAN after a problem in r
- * (late: the timeout's state).  The trip into out, when not NULL.
+ * (late: the timeout's state).
  */
 double probe_check_round_trip(const struct smtp_target *smtp,
 			      const struct mailbox_target *t, const char *from,
 			      const char *rcpt, const struct run_ctx *ctx,
-			      struct result *r, struct probe_trip *out);
+			      struct result *r);
 
 #endif

@@ -131,7 +131,6 @@ step_imap_run(const struct step_imap_conf *conf, const struct run_ctx *ctx,
 	bool counted = false;
 	double started = mono_now(), delivery = NAN;
 	struct tls_info ti = {0};
-	struct probe_trip trip;
 
 	if (t.user != NULL && mailbox_check_password(&t, r) == -1)
 		return;
@@ -141,15 +140,8 @@ step_imap_run(const struct step_imap_conf *conf, const struct run_ctx *ctx,
 			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
 					   r);
 		if (conf->round_trip)
-			delivery = probe_check_round_trip(
-			    &conf->smtp, &t, from, conf->rcpt, ctx, r, &trip);
-		if (conf->round_trip && trip.unexpunged)
-			result_problem(
-			    r, STATE_WARNING,
-			    "the probe is flagged \\Deleted but not expunged: "
-			    "the server has no UIDPLUS, and EXPUNGE would "
-			    "remove the user's own \\Deleted messages too (the "
-			    "user's client will expunge it)");
+			delivery = probe_check_round_trip(&conf->smtp, &t, from,
+							  conf->rcpt, ctx, r);
 	}
 	run_judge_time(ctx, r, "time", "", mono_now() - started);
 	if (counted)

@@ -62,8 +62,8 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
 					   r);
 		if (conf->round_trip)
-			delivery = probe_check_round_trip(
-			    &conf->smtp, &t, from, conf->rcpt, ctx, r, NULL);
+			delivery = probe_check_round_trip(&conf->smtp, &t, from,
+							  conf->rcpt, ctx, r);
 	}
 	total = mono_now() - started;
 	run_judge_time(ctx, r, "time", "", total);
