@@ -68,3 +68,16 @@ expect submission 0 '^IMS OK - all 7 steps OK \| step1_time=.* step8_connect=[0-
 expect submission 0 '^\[OK\] step 8 submission: 127\.58\.0\.1:5587 accepted AUTH PLAIN as user@lab\.test after STARTTLS, .*; refused RCPT TO:<user@ext\.test> without AUTH$' --steps 8
 expect submission-refused 2 '^IMS CRITICAL - 1 of 1 step failing: step 8 submission: 127\.58\.0\.5:5587 refused AUTH PLAIN as user@lab\.test: 535 5\.7\.8 ' --steps 8
 expect submission-refused 2 '\[CRITICAL\]   advice: offer submission on 587 with STARTTLS' --steps 8 --advice
+
+# step 3 over IMAP when the profile has an imap section: a second line for
+# step 3, its perfdata apart (step3_imap_*); the quota judged and advised
+profile imap
+with_imap imap
+profile imap-nostarttls
+with_imap imap-nostarttls "$LAB_IMAP_NOSTARTTLS_HOST" "$LAB_IMAP_NOSTARTTLS_PORT"
+expect imap 0 '^IMS OK - all 7 steps OK \| .*step3_delivery=[0-9.]+s;;;0 .*step3_imap_quota=85%;90;95;0;100 step3_imap_time=.*
+\[OK\] step 3 pop3: .*probe delivered .*
+\[OK\] step 3 imap: 127\.28\.0\.11:1143 over TLS logged in as quota85@lab\.test; INBOX 85% full; 127\.25\.0\.1:2525 accepts mail for <user@lab\.test>
+\[OK\] step 4 outbound: '
+expect imap-nostarttls 2 '^IMS CRITICAL - 1 of 2 steps failing: step 3 imap: 127\.28\.0\.13:1143 does not offer STARTTLS' --steps 3 --advice
+expect imap-nostarttls 2 '\[CRITICAL\]   advice: accept local recipients and deliver them into the mailboxes IMAP' --steps 3 --advice

@@ -159,6 +159,35 @@ pop3_profile pop3-nostls "$LAB_POP3_NOSTLS" "$LAB_POP3_EXT_PROBE" \
 	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true;"
 pop3_profile pop3-expired "$LAB_POP3_EXPIRED" "$LAB_POP3_EXT_PROBE" \
 	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "stls = true; ca-file = \"$LAB_CA\";"
+# imap_profile NAME HOST:PORT USER PASSWORD-FILE [TLS-KEYS]: steps 3 (IMAP)
+# and 5 read their mailbox there over IMAP, as pop3_profile does over POP3
+imap_profile() {
+	local tls=${5:-}
+	cat >"$FAULTS_PROFILES/$1.conf" <<CONF
+# fault matrix: the IMAP steps against $2 (faults.sh)
+timeout = 3;
+imap = {
+	host = "${2%:*}"; port = ${2##*:}; $tls
+	user = "$3"; password-file = "$4";
+	smtp = "$FAULTS_SINK_HOST:$FAULTS_SINK_PORT"; rcpt = "probe@lab.test";
+	round-trip = true;
+};
+route = {
+	host = "$LAB_SMTP_NOROUTE_HOST"; port = $LAB_SMTP_NOROUTE_PORT;
+	rcpt = "probe@ext.test"; imap = "$2";
+	user = "$3"; password-file = "$4";
+};
+CONF
+}
+
+for mode in silent-after-greeting endless-untagged huge-literal \
+	bye-mid-command garbage; do
+	var=LAB_IMAPFAKE_$(echo "$mode" | tr 'a-z-' 'A-Z_')
+	imap_profile "imap-$mode" "${!var}" user "$FAULTS_PW"
+done
+imap_profile imap-nostarttls "$LAB_IMAP_NOSTARTTLS" "$LAB_POP3_EXT_PROBE" \
+	"$LAB_POP3_EXT_PROBE_PASSWORD_FILE" "starttls = true;"
+
 # submission_profile NAME HOST PORT: step 8 logs in at HOST:PORT (the
 # submission lab's scripted AUTH servers; any password)
 submission_profile() {

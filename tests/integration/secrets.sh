@@ -29,6 +29,42 @@ else
 	echo "FAIL secrets/no-password-in-output: leaked:${leaked:- none}, masked PASS line ${leaked:+or }missing?"
 fi
 
+# The same over IMAP: AUTHENTICATE PLAIN's answer (base64 of NUL user NUL
+# password) on the command line (SASL-IR) or after "+", masked either way.
+out=$(
+	plugins/check_ims_imap -H "$LAB_IMAP_HOST" -p "$LAB_IMAP_PORT" -S \
+		--ca-file "$LAB_CA" -u "$LAB_POP3_PROBE" \
+		--password-file "$LAB_POP3_PROBE_PASSWORD_FILE" --smtp "$LAB_SMTP" \
+		--rcpt "$LAB_POP3_PROBE" --source "$LAB_INSIDE" --round-trip -t 5 -vvv
+	plugins/check_ims_imap -H "$LAB_IMAP_NOSTARTTLS_HOST" \
+		-p "$LAB_IMAP_NOSTARTTLS_PORT" -u "$LAB_POP3_PROBE" \
+		--password-file "$LAB_POP3_USER_PASSWORD_FILE" -vvv
+	plugins/check_ims_imap -H "$LAB_IMAPFAKE_HEALTHY_HOST" \
+		-p "$LAB_IMAPFAKE_HEALTHY_PORT" -u user \
+		--password-file "$LAB_POP3_USER_PASSWORD_FILE" -vvv
+	plugins/check_ims_route -H "$LAB_SMTP_HOST" -p "$LAB_SMTP_PORT" \
+		--source "$LAB_INSIDE" -r "$LAB_POP3_EXT_PROBE" --imap "$LAB_IMAP" \
+		--stls --ca-file "$LAB_CA" -u "$LAB_POP3_EXT_PROBE" \
+		--password-file "$LAB_POP3_EXT_PROBE_PASSWORD_FILE" -t 5 -vvv
+)
+leaked=""
+for user_pw in "$LAB_POP3_PROBE:$LAB_POP3_PROBE_PASSWORD" \
+	"$LAB_POP3_PROBE:$LAB_POP3_USER_PASSWORD" "user:$LAB_POP3_USER_PASSWORD" \
+	"$LAB_POP3_EXT_PROBE:$LAB_POP3_EXT_PROBE_PASSWORD"; do
+	pw=${user_pw#*:}
+	plain=$(printf '\0%s\0%s' "${user_pw%%:*}" "$pw" | base64 -w0)
+	for f in "$pw" "$plain"; do
+		grep -qF -- "$f" <<<"$out" && leaked="$leaked ${f:0:4}..."
+	done
+done
+masked=$(grep -cE '^\[OK\] C: (A[0-9]+ AUTHENTICATE PLAIN )?\*{8}$' <<<"$out")
+# the round trip's sessions, the clear one, the fake's "+" and route's
+if [ -z "$leaked" ] && [ "$masked" -ge 4 ]; then
+	echo "PASS secrets/no-imap-password-in-output"
+else
+	echo "FAIL secrets/no-imap-password-in-output: leaked:${leaked:- none}; $masked masked AUTHENTICATE lines (4 or more wanted)"
+fi
+
 # The submission user's password, as sent: itself, base64 of it (AUTH
 # LOGIN), base64 of NUL user NUL password (AUTH PLAIN).  None of them may
 # be in what check_ims_submission prints (-vvv, AUTH taken, refused, an

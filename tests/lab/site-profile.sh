@@ -85,3 +85,24 @@ submission = {
 };
 CONF
 }
+
+# with_imap NAME [HOST [PORT]]: adds step 3 over IMAP to "$dir/NAME.conf":
+# the mail lab's healthy imapd (or HOST:PORT) with STARTTLS, the quota
+# user at 85 %, and the service's acceptance of user@lab.test (no round
+# trip: step 3 over POP3 runs one already)
+with_imap() {
+	cat >>"$dir/$1.conf" <<CONF
+imap = {
+	host = "${2:-$LAB_IMAP_HOST}";
+	port = ${3:-$LAB_IMAP_PORT};
+	starttls = true;
+	ca-file = "$LAB_CA";
+	user = "$LAB_IMAP_QUOTA85";
+	password-file = "$LAB_IMAP_QUOTA85_PASSWORD_FILE";
+	quota = "90,95";
+	smtp = "$LAB_SMTP";
+	rcpt = "$LAB_POP3_USER";
+	source = "$LAB_INSIDE";
+};
+CONF
+}
