@@ -18,15 +18,7 @@ static const struct opt options[] = {
     {"quota", 0, "W[,C]",
      "the percent of INBOX's quota root in use to warn at (and critical)",
      OPT_LIMITS_AT(CONF, quota, opt_parse_percent)},
-    {"smtp", 0, "HOST[:PORT]", "the mail service (SMTP)",
-     OPT_HOSTPORT_AT(CONF, smtp.host, smtp.port)},
-    {"rcpt", 0, "ADDR", "a local mailbox the service must accept over SMTP",
-     OPT_STRING_AT(CONF, rcpt), .check = &opt_mail_address},
-    {"from", 'f', "ADDR", "the probe's sender (default: the --rcpt)",
-     OPT_STRING_AT(CONF, from), .check = &opt_mail_address},
-    {"round-trip", 0, NULL,
-     "send a probe to --rcpt through --smtp and wait for it in INBOX",
-     OPT_FLAG_AT(CONF, round_trip)},
+    DELIVERY_CHECK_AT(CONF, delivery),
     {"source", 0, "ADDR", "connect from this local address",
      OPT_STRING_AT(CONF, imap.source), .check = &opt_ip},
     PLUGIN_TIME_THRESHOLDS,
@@ -41,7 +33,7 @@ int
 main(int argc, char **argv)
 {
 	struct step_imap_conf conf = {.imap = {.cert = TLS_CHECK_INIT},
-				      .smtp = {.port = 25},
+				      .delivery = {.smtp = {.port = 25}},
 				      .quota = OPT_LIMITS_INIT};
 	struct plugin p;
 

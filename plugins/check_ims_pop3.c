@@ -14,15 +14,7 @@ static const struct opt options[] = {
     {"port", 'p', "PORT", "its port (default 110, or 995 with --tls)",
      OPT_PORT_AT(CONF, pop3.port)},
     POP3_MAILBOX_AT(CONF, pop3),
-    {"smtp", 0, "HOST[:PORT]", "the mail service (SMTP)",
-     OPT_HOSTPORT_AT(CONF, smtp.host, smtp.port)},
-    {"rcpt", 0, "ADDR", "a local mailbox the service must accept over SMTP",
-     OPT_STRING_AT(CONF, rcpt), .check = &opt_mail_address},
-    {"from", 'f', "ADDR", "the probe's sender (default: the --rcpt)",
-     OPT_STRING_AT(CONF, from), .check = &opt_mail_address},
-    {"round-trip", 0, NULL,
-     "send a probe to --rcpt through --smtp and wait for it here",
-     OPT_FLAG_AT(CONF, round_trip)},
+    DELIVERY_CHECK_AT(CONF, delivery),
     {"source", 0, "ADDR", "connect from this local address",
      OPT_STRING_AT(CONF, pop3.source), .check = &opt_ip},
     PLUGIN_TIME_THRESHOLDS,
@@ -37,7 +29,7 @@ int
 main(int argc, char **argv)
 {
 	struct step_pop3_conf conf = {.pop3 = {.cert = TLS_CHECK_INIT},
-				      .smtp = {.port = 25}};
+				      .delivery = {.smtp = {.port = 25}}};
 	struct plugin p;
 
 	if (plugin_start(&p, &check_ims_pop3, &conf, argc, argv) &&

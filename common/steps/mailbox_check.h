@@ -38,4 +38,11 @@ struct mailbox_target {
  */
 int mailbox_check_password(struct mailbox_target *t, struct result *r);
 
+/*
+ * "PEER over TLS logged in as USER", or "PEER greeted" without a user:
+ * what a mailbox session that worked puts in the summary.
+ */
+void mailbox_check_summary(const struct mailbox_target *t, const char *peer,
+			   bool tls, struct result *r);
+
 #endif

@@ -678,3 +678,46 @@ probe_check_round_trip(const struct smtp_target *smtp,
 		       trip.delivery);
 	return trip.delivery;
 }
+
+int
+delivery_check_validate(struct delivery_check *d,
+			const struct mailbox_target *t, char *err,
+			size_t errlen)
+{
+	d->smtp.source = t->source; /* one --source for both */
+	if (d->rcpt != NULL && d->smtp.host == NULL)
+		return errorf(err, errlen, "--rcpt needs --smtp HOST[:PORT]");
+	if (d->round_trip &&
+	    (d->rcpt == NULL || d->smtp.host == NULL || t->user == NULL))
+		return errorf(err, errlen,
+			      "--round-trip needs --smtp, --rcpt and -u");
+	return 0;
+}
+
+double
+delivery_check_run(const struct delivery_check *d,
+		   const struct mailbox_target *t, const struct run_ctx *ctx,
+		   struct result *r)
+{
+	const char *from = d->from ? d->from : d->rcpt;
+
+	if (d->round_trip)
+		return probe_check_round_trip(&d->smtp, t, from, d->rcpt, ctx,
+					      r);
+	if (d->rcpt != NULL)
+		smtp_check_accepts(&d->smtp, from, d->rcpt, ctx, r);
+	return NAN;
+}
+
+const struct opt delivery_check_opts[] = {
+    {"smtp", 0, "HOST[:PORT]", "the mail service (SMTP)",
+     OPT_HOSTPORT_AT(struct delivery_check, smtp.host, smtp.port)},
+    {"rcpt", 0, "ADDR", "a local mailbox the service must accept over SMTP",
+     OPT_STRING_AT(struct delivery_check, rcpt), .check = &opt_mail_address},
+    {"from", 'f', "ADDR", "the probe's sender (default: the --rcpt)",
+     OPT_STRING_AT(struct delivery_check, from), .check = &opt_mail_address},
+    {"round-trip", 0, NULL,
+     "send a probe to --rcpt through --smtp and wait for it in the mailbox",
+     OPT_FLAG_AT(struct delivery_check, round_trip)},
+    OPT_END,
+};

@@ -73,6 +73,39 @@ int probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		     const struct run_ctx *ctx, struct result *r);
 
 /*
+ * What step 3 asks of incoming mail, whichever protocol reads the
+ * mailbox: --smtp, --rcpt, -f and --round-trip, for a table
+ * (DELIVERY_CHECK_AT).
+ */
+struct delivery_check {
+	struct smtp_target smtp; /* --smtp HOST[:PORT] */
+	const char *rcpt;	 /* a local mailbox the service must accept */
+	const char *from;	 /* the probe's sender (default: rcpt) */
+	bool round_trip;
+};
+
+extern const struct opt delivery_check_opts[];
+#define DELIVERY_CHECK_AT(s, f)                                                \
+	OPT_GROUP_AT(struct delivery_check, s, f, delivery_check_opts)
+
+/*
+ * The options together, for the mailbox t (its --source serves SMTP too):
+ * 0, or -1 with the reason in err.
+ */
+int delivery_check_validate(struct delivery_check *d,
+			    const struct mailbox_target *t, char *err,
+			    size_t errlen);
+
+/*
+ * Once the mailbox answered: the service accepts --rcpt
+ * (smtp_check_accepts), or with --round-trip the probe's round trip:
+ * its delivery seconds, NAN when there was none.
+ */
+double delivery_check_run(const struct delivery_check *d,
+			  const struct mailbox_target *t,
+			  const struct run_ctx *ctx, struct result *r);
+
+/*
  * The whole round trip as step 3 runs it: a probe sent from -> rcpt
  * through smtp and waited for in the mailbox t: its delivery seconds
  * ("; probe delivered ..." in the summary), or NAN after a problem in r

@@ -107,10 +107,7 @@ mailbox(const struct step_imap_conf *conf, const struct mailbox_target *t,
 				       is.imap.conn.peer);
 		if (t->user == NULL ||
 		    imap_check_inbox(&is, true, ctx, r) == 0) {
-			result_summary(r, "%s%s %s%s", is.imap.conn.peer,
-				       is.tls ? " over TLS" : "",
-				       t->user ? "logged in as " : "greeted",
-				       t->user ? t->user : "");
+			mailbox_check_summary(t, is.imap.conn.peer, is.tls, r);
 			*count = is.imap.box.exists;
 			rc = 0;
 		}
@@ -126,7 +123,6 @@ step_imap_run(const struct step_imap_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
 	struct mailbox_target t = conf->imap; /* with the password loaded */
-	const char *from = conf->from ? conf->from : conf->rcpt;
 	unsigned long count = 0;
 	bool counted = false;
 	double started = mono_now(), delivery = NAN;
@@ -136,12 +132,7 @@ step_imap_run(const struct step_imap_conf *conf, const struct run_ctx *ctx,
 		return;
 	if (mailbox(conf, &t, ctx, r, &count, &ti) == 0) {
 		counted = t.user != NULL;
-		if (conf->rcpt != NULL && !conf->round_trip)
-			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
-					   r);
-		if (conf->round_trip)
-			delivery = probe_check_round_trip(&conf->smtp, &t, from,
-							  conf->rcpt, ctx, r);
+		delivery = delivery_check_run(&conf->delivery, &t, ctx, r);
 	}
 	run_judge_time(ctx, r, "time", "", mono_now() - started);
 	if (counted)
@@ -157,15 +148,8 @@ int
 step_imap_validate(struct step_imap_conf *conf, char *err, size_t errlen)
 {
 	conf->imap.proto = MAILBOX_IMAP;
-	conf->smtp.source = conf->imap.source; /* one --source for both */
-	if (conf->rcpt != NULL && conf->smtp.host == NULL)
-		return errorf(err, errlen, "--rcpt needs --smtp HOST[:PORT]");
-	if (conf->round_trip &&
-	    (conf->rcpt == NULL || conf->smtp.host == NULL ||
-	     conf->imap.user == NULL))
-		return errorf(err, errlen,
-			      "--round-trip needs --smtp, --rcpt and -u");
 	if (!isnan(conf->quota.warn) && conf->imap.user == NULL)
 		return errorf(err, errlen, "--quota needs -u");
-	return 0;
+	return delivery_check_validate(&conf->delivery, &conf->imap, err,
+				       errlen);
 }

@@ -8,14 +8,11 @@
 #include "core/options.h"
 
 #include "steps/mailbox_check.h"
-#include "steps/smtp_check.h"
+#include "steps/probe_check.h"
 
 struct step_imap_conf {
 	struct mailbox_target imap;
-	struct smtp_target smtp; /* --smtp HOST[:PORT] */
-	const char *rcpt;	 /* a local mailbox the service must accept */
-	const char *from;	 /* the probe's sender (default: rcpt) */
-	bool round_trip;
+	struct delivery_check delivery; /* --smtp, --rcpt, --round-trip */
 	struct opt_limits quota; /* --quota W[,C]: percent of INBOX's root */
 };
 

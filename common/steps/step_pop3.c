@@ -36,10 +36,7 @@ mailbox(const struct mailbox_target *t, const struct run_ctx *ctx,
 		    pop3_check_stat(&ps, count, octets, ctx, r) == 0)
 			rc = 0;
 		if (rc == 0)
-			result_summary(r, "%s%s %s%s", ps.pop3.conn.peer,
-				       ps.tls ? " over TLS" : "",
-				       t->user ? "logged in as " : "greeted",
-				       t->user ? t->user : "");
+			mailbox_check_summary(t, ps.pop3.conn.peer, ps.tls, r);
 	}
 	pop3_check_close(&ps, ctx, r);
 	return rc;
@@ -50,21 +47,14 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 	      struct result *r)
 {
 	struct mailbox_target t = conf->pop3; /* with the password loaded */
-	const char *from = conf->from ? conf->from : conf->rcpt;
 	unsigned long count = 0, octets = 0;
 	double started = mono_now(), delivery = NAN, total;
 	struct tls_info ti = {0};
 
 	if (t.user != NULL && mailbox_check_password(&t, r) == -1)
 		return;
-	if (mailbox(&t, ctx, r, &count, &octets, &ti) == 0) {
-		if (conf->rcpt != NULL && !conf->round_trip)
-			smtp_check_accepts(&conf->smtp, from, conf->rcpt, ctx,
-					   r);
-		if (conf->round_trip)
-			delivery = probe_check_round_trip(&conf->smtp, &t, from,
-							  conf->rcpt, ctx, r);
-	}
+	if (mailbox(&t, ctx, r, &count, &octets, &ti) == 0)
+		delivery = delivery_check_run(&conf->delivery, &t, ctx, r);
 	total = mono_now() - started;
 	run_judge_time(ctx, r, "time", "", total);
 	if (t.user != NULL) {
@@ -82,13 +72,7 @@ step_pop3_run(const struct step_pop3_conf *conf, const struct run_ctx *ctx,
 int
 step_pop3_validate(struct step_pop3_conf *conf, char *err, size_t errlen)
 {
-	conf->smtp.source = conf->pop3.source; /* one --source for both */
-	if (conf->rcpt != NULL && conf->smtp.host == NULL)
-		return errorf(err, errlen, "--rcpt needs --smtp HOST[:PORT]");
-	if (conf->round_trip &&
-	    (conf->rcpt == NULL || conf->smtp.host == NULL ||
-	     conf->pop3.user == NULL))
-		return errorf(err, errlen,
-			      "--round-trip needs --smtp, --rcpt and -u");
-	return 0;
+	conf->pop3.proto = MAILBOX_POP3;
+	return delivery_check_validate(&conf->delivery, &conf->pop3, err,
+				       errlen);
 }

@@ -5,15 +5,12 @@
 #ifndef IMSCHECK_STEP_POP3_H
 #define IMSCHECK_STEP_POP3_H
 
-#include "steps/pop3_check.h"
-#include "steps/smtp_check.h"
+#include "steps/mailbox_check.h"
+#include "steps/probe_check.h"
 
 struct step_pop3_conf {
 	struct mailbox_target pop3;
-	struct smtp_target smtp; /* --smtp HOST[:PORT] */
-	const char *rcpt;	 /* a local mailbox the service must accept */
-	const char *from;	 /* the probe's sender (default: rcpt) */
-	bool round_trip;
+	struct delivery_check delivery; /* --smtp, --rcpt, --round-trip */
 };
 
 int step_pop3_validate(struct step_pop3_conf *conf, char *err, size_t errlen);
