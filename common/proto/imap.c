@@ -407,7 +407,8 @@ untagged_fetch(struct imap *i, struct scan *s, const struct buf *lit)
 	buf_reset(i->fetch_out);
 	i->fetch_cut = buf_append_cut(i->fetch_out, lit->data ? lit->data : "",
 				      lit->len) != 0 ||
-		       i->literal_cut;
+		       i->literal_cut ||
+		       (!i->fetch_whole && lit->len >= IMAP_HEADER_MAX);
 	i->fetched = true;
 }
 
@@ -437,19 +438,31 @@ untagged(struct imap *i, const char *text, size_t len, const struct buf *lit)
 
 /*
  * Whether the literal that ends seg is the section a UID FETCH asked for:
- * "BODY[HEADER] {n}", or "BODY[] {n}" for the whole message.
+ * "BODY[HEADER]<0> {n}" (or without the origin), or "BODY[] {n}" for the
+ * whole message.
  */
 static bool
 header_literal(const struct imap *i, const char *seg, size_t len)
 {
-	const char *body = i->fetch_whole ? "BODY[] {" : "BODY[HEADER] {";
+	const char *body = i->fetch_whole ? "BODY[]" : "BODY[HEADER]";
 	size_t at = len, blen = strlen(body);
 
+	if (i->fetch_out == NULL)
+		return false;
 	while (at > 0 && seg[at - 1] != '{')
 		at--;
-	/* at: just after the brace */
-	return i->fetch_out != NULL && at >= blen &&
-	       strncasecmp(seg + at - blen, body, blen) == 0;
+	/* at: just after the brace, which follows a space */
+	if (at < 2 || seg[at - 2] != ' ')
+		return false;
+	at -= 2;
+	if (at > 0 && seg[at - 1] == '>') { /* the origin octet: "<0>" */
+		while (at > 0 && seg[at - 1] != '<')
+			at--;
+		if (at == 0)
+			return false;
+		at--;
+	}
+	return at >= blen && strncasecmp(seg + at - blen, body, blen) == 0;
 }
 
 /*
@@ -975,10 +988,13 @@ fetch(struct imap *i, unsigned long uid, bool whole, struct buf *out)
 	i->fetch_cut = false;
 	i->fetch_have_size = false;
 	i->fetch_size = 0;
-	rc = whole
-		 ? imap_command(i, "UID FETCH %lu BODY.PEEK[]", uid)
-		 : imap_command(
-		       i, "UID FETCH %lu (RFC822.SIZE BODY.PEEK[HEADER])", uid);
+	/* a header section is never asked for whole: a literal past the cap
+	   would end the session */
+	rc = whole ? imap_command(i, "UID FETCH %lu BODY.PEEK[]", uid)
+		   : imap_command(i,
+				  "UID FETCH %lu (RFC822.SIZE "
+				  "BODY.PEEK[HEADER]<0.%d>)",
+				  uid, IMAP_HEADER_MAX);
 	i->fetch_out = NULL;
 	return rc;
 }

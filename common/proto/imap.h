@@ -27,6 +27,7 @@
 #define IMAP_UNTAGGED_MAX   10000 /* untagged responses to one command */
 #define IMAP_RESPONSE_MAX   16384 /* a response's lines, literals left out */
 #define IMAP_SEARCH_MAX	    64	  /* UIDs of a SEARCH kept */
+#define IMAP_HEADER_MAX	    65536 /* of a header section, what is fetched */
 #define IMAP_TEXT_MAX	    (NET_LINE_MAX + 1)
 #define IMAP_TRANSCRIPT_MAX 16384
 #define IMAP_ARG_MAX	    1024 /* a string argument we send */
@@ -173,9 +174,12 @@ int imap_getquotaroot(struct imap *i, const char *mailbox);
 int imap_search_header(struct imap *i, const char *name, const char *value,
 		       bool undeleted);
 /*
- * UID FETCH uid (RFC822.SIZE BODY.PEEK[HEADER]) into out (cut at its
- * cap): i->fetched says whether the server sent it, i->fetch_have_size
- * whether it said the message's size (i->fetch_size).
+ * UID FETCH uid (RFC822.SIZE BODY.PEEK[HEADER]<0.IMAP_HEADER_MAX>) into
+ * out (cut at its cap): i->fetched says whether the server sent it,
+ * i->fetch_cut whether it is not whole (a header section of
+ * IMAP_HEADER_MAX or more counts as cut: no larger literal is asked
+ * for), i->fetch_have_size whether it said the message's size
+ * (i->fetch_size).
  */
 int imap_fetch_header(struct imap *i, unsigned long uid, struct buf *out);
 /* UID FETCH uid BODY.PEEK[]: the whole message, as imap_fetch_header. */

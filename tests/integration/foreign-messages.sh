@@ -1,10 +1,11 @@
 #!/bin/bash
 # foreign-messages.sh - messages in the probe mailbox that cannot be probes
 # are skipped, never fatal: a header line of 5000 bytes, 1.1 MB of
-# headers, a body line of 10000 bytes, probe-like tokens on a 2 MB message
-# and on the long-lined one.  Against the lab's real Postfix and Dovecot,
-# round trip after round trip stays OK, deletes its own probe (none piles
-# up) and keeps every one of these messages.
+# headers (with a probe-like token too), a body line of 10000 bytes,
+# probe-like tokens on a 2 MB message and on the long-lined one.  Against
+# the lab's real Postfix and Dovecot, round trip after round trip, read
+# over POP3 and over IMAP, stays OK, deletes its own probe (none piles up)
+# and keeps every one of these messages.
 set -u
 # shellcheck source=/dev/null
 . "$LABENV"
@@ -39,6 +40,12 @@ lines() {
 	printf '\nHello.\n'
 } | seed big-headers
 {
+	printf 'From: <friend@example.org>\nSubject: a token on 1.1 MB of headers\nX-Seed: big-headers-token\n'
+	printf 'X-Imscheck-Probe: v2 %d %d %032x %032x\n' "$old" $((old + 10)) 5 6
+	lines 12000 'X-Filler-%05d: %s'
+	printf '\nHello.\n'
+} | seed big-headers-token
+{
 	printf 'From: <friend@example.org>\nSubject: a token on 2 MB\nX-Seed: big-token\n'
 	printf 'X-Imscheck-Probe: v2 %d %d %032x %032x\n\n' "$old" $((old + 10)) 1 2
 	lines 25000 '%05d %s'
@@ -54,21 +61,25 @@ count() { # files of the mailbox that (do not) carry X-Seed
 }
 
 runs="" first=""
-for _ in 1 2; do
-	out=$(plugins/check_ims_pop3 -H "$LAB_POP3_HOST" -p "$LAB_POP3_PORT" \
-		--stls --ca-file "$LAB_CA" -u "$LAB_POP3_PROBE" \
-		--password-file "$LAB_POP3_PROBE_PASSWORD_FILE" \
+for server in "pop3 $LAB_POP3_HOST $LAB_POP3_PORT --stls" \
+	"pop3 $LAB_POP3_HOST $LAB_POP3_PORT --stls" \
+	"imap $LAB_IMAP_HOST $LAB_IMAP_PORT -S" \
+	"imap $LAB_IMAP_HOST $LAB_IMAP_PORT -S"; do
+	set -- $server
+	out=$(plugins/check_ims_$1 -H "$2" -p "$3" "$4" --ca-file "$LAB_CA" \
+		-u "$LAB_POP3_PROBE" --password-file "$LAB_POP3_PROBE_PASSWORD_FILE" \
 		--source "$LAB_INSIDE" --smtp "$LAB_SMTP" --rcpt "$LAB_POP3_PROBE" \
 		--round-trip -t 5)
-	runs="$runs $?"
-	first=${first:-$(head -n 1 <<<"$out")}
+	rc=$?
+	runs="$runs $rc"
+	[ "$rc" -eq 0 ] || first=${first:-$(head -n 1 <<<"$out")}
 done
 kept=$(count)
 probes=$(count L)
-if [ "$runs" = " 0 0" ] && [ "$kept" -eq 4 ] && [ "$probes" -eq 0 ]; then
+if [ "$runs" = " 0 0 0 0" ] && [ "$kept" -eq 5 ] && [ "$probes" -eq 0 ]; then
 	echo "PASS safety/foreign-messages-skipped"
 else
-	echo "FAIL safety/foreign-messages-skipped: exits$runs, kept $kept of 4, $probes other messages left"
+	echo "FAIL safety/foreign-messages-skipped: exits$runs (POP3, POP3, IMAP, IMAP), kept $kept of 5, $probes other messages left"
 	echo "    $first" | cut -c 1-400
 fi
 rm -f "$box"/new/foreign-* "$box"/cur/foreign-*

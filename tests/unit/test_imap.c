@@ -419,11 +419,12 @@ search_fetch_store_expunge(void)
 	CHECK(imap_uid_expunge(&i, 9) == -1); /* no UIDPLUS yet */
 	i.caps.uidplus = true;
 	CHECK(imap_uid_expunge(&i, 9) == 0 && i.status == IMAP_OK);
-	CHECK_STR(buf_str(&m.out),
-		  "A001 UID SEARCH HEADER \"X-Imscheck-Probe\" \"tok\"\r\n"
-		  "A002 UID FETCH 9 (RFC822.SIZE BODY.PEEK[HEADER])\r\n"
-		  "A003 UID STORE 9 +FLAGS.SILENT (\\Deleted)\r\n"
-		  "A004 UID EXPUNGE 9\r\n");
+	CHECK_STR(
+	    buf_str(&m.out),
+	    "A001 UID SEARCH HEADER \"X-Imscheck-Probe\" \"tok\"\r\n"
+	    "A002 UID FETCH 9 (RFC822.SIZE BODY.PEEK[HEADER]<0.65536>)\r\n"
+	    "A003 UID STORE 9 +FLAGS.SILENT (\\Deleted)\r\n"
+	    "A004 UID EXPUNGE 9\r\n");
 	CHECK(strstr(buf_str(&i.transcript), "S: (literal, 41 bytes)\nS: )\n"));
 	scripted_free(&i, &m);
 	buf_free(&out);
@@ -497,7 +498,9 @@ fetch_size_and_whole(void)
 		 "a\r\n\r)\r\nA001 OK done\r\n"
 		 "* 3 FETCH (UID 9 BODY[HEADER] {2}\r\nh\n)\r\nA002 OK done\r\n"
 		 "* 3 FETCH (UID 9 BODY[] {7}\r\nh\n\nbody)\r\n"
-		 "A003 OK done\r\n",
+		 "A003 OK done\r\n"
+		 "* 3 FETCH (UID 9 BODY[HEADER]<0> {6}\r\nX: y\r\n)\r\n"
+		 "A004 OK done\r\n",
 		 &d);
 	CHECK(imap_fetch_header(&i, 9, &out) == 0 && i.fetched);
 	CHECK(i.fetch_have_size && i.fetch_size == 2000000 && !i.fetch_cut);
@@ -506,6 +509,9 @@ fetch_size_and_whole(void)
 	CHECK(!i.fetch_have_size && out.len == 0);
 	CHECK(imap_fetch_message(&i, 9, &out) == 0 && i.fetched);
 	CHECK_STR(buf_str(&out), "h\n\nbody");
+	/* the partial header's answer names its origin: "<0>" */
+	CHECK(imap_fetch_header(&i, 9, &out) == 0 && i.fetched);
+	CHECK_STR(buf_str(&out), "X: y\r\n");
 	CHECK(strstr(buf_str(&m.out), "A002 UID FETCH 9 BODY.PEEK[]\r\n"));
 	scripted_free(&i, &m);
 	buf_free(&out);
