@@ -185,6 +185,12 @@ struct box_ops {
 	/* 1 when removed, 0 when not (said in r), -1 on failure. */
 	int (*remove)(struct box *b, const struct box_msg *m, const char *what,
 		      struct result *r);
+	/*
+	 * Let the session see what arrived since it began (IMAP: NOOP): 0,
+	 * or -1.  NULL when a session cannot (a POP3 session sees the
+	 * maildrop as it was at login): each look is a session of its own.
+	 */
+	int (*refresh)(struct box *b);
 	/* End the session, committing what it removed: 0, or -1. */
 	int (*commit)(struct box *b);
 	void (*close)(struct box *b, const struct run_ctx *ctx,
@@ -301,9 +307,16 @@ pop3_box_error(const struct box *b)
 }
 
 static const struct box_ops box_pop3 = {
-    pop3_box_open,  pop3_box_list,   pop3_box_header,
-    pop3_box_whole, pop3_box_remove, pop3_box_commit,
-    pop3_box_close, pop3_box_peer,   pop3_box_error,
+    .open = pop3_box_open,
+    .list = pop3_box_list,
+    .header = pop3_box_header,
+    .whole = pop3_box_whole,
+    .remove = pop3_box_remove,
+    .refresh = NULL,
+    .commit = pop3_box_commit,
+    .close = pop3_box_close,
+    .peer = pop3_box_peer,
+    .error = pop3_box_error,
 };
 
 /*
@@ -418,6 +431,20 @@ imap_box_remove(struct box *b, const struct box_msg *m, const char *what,
 	return i->status == IMAP_OK;
 }
 
+/* NOOP: the server tells of the messages that came meanwhile. */
+static int
+imap_box_refresh(struct box *b)
+{
+	struct imap *i = &b->imap.imap;
+
+	if (imap_command(i, "NOOP") == -1)
+		return -1;
+	if (i->bye || i->status != IMAP_OK)
+		return errorf(i->error, sizeof(i->error), "NOOP answered %s %s",
+			      imap_status_name(i->status), i->text);
+	return 0;
+}
+
 /* Nothing waits for the end: UID EXPUNGE took effect when answered. */
 static int
 imap_box_commit(struct box *b)
@@ -445,9 +472,16 @@ imap_box_error(const struct box *b)
 }
 
 static const struct box_ops box_imap = {
-    imap_box_open,  imap_box_list,   imap_box_header,
-    imap_box_whole, imap_box_remove, imap_box_commit,
-    imap_box_close, imap_box_peer,   imap_box_error,
+    .open = imap_box_open,
+    .list = imap_box_list,
+    .header = imap_box_header,
+    .whole = imap_box_whole,
+    .remove = imap_box_remove,
+    .refresh = imap_box_refresh,
+    .commit = imap_box_commit,
+    .close = imap_box_close,
+    .peer = imap_box_peer,
+    .error = imap_box_error,
 };
 
 /*
@@ -562,37 +596,69 @@ pause_briefly(const struct run_ctx *ctx, unsigned looks)
 	nanosleep(&ts, NULL);
 }
 
-/* One session: open, scan, close.  1 found, 0 not, -1 failed. */
+/* A session with the mailbox t: 0, or -1 after a problem (closed). */
+static int
+box_start(struct box *b, struct probe_trip *trip,
+	  const struct mailbox_target *t, bool first, const struct run_ctx *ctx,
+	  struct result *r)
+{
+	*b = (struct box){
+	    .ops = t->proto == MAILBOX_IMAP ? &box_imap : &box_pop3, .t = t};
+	trip->sessions++;
+	if (b->ops->open(b, trip, first, ctx, r) == -1) {
+		b->ops->close(b, ctx, r);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * One look into an open session (refreshed first when again): 1 found,
+ * 0 not, -1 failed (the problem said, the session closed).
+ */
+static int
+box_look(struct box *b, struct probe_trip *trip, struct seen *seen, bool again,
+	 const struct run_ctx *ctx, struct result *r)
+{
+	int found =
+	    again && b->ops->refresh(b) == -1 ? -1 : scan(trip, b, seen, r);
+
+	if (found == -1) {
+		result_problem(
+		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,
+		    "%s failed while reading the mailbox: %s", b->ops->peer(b),
+		    b->ops->error(b));
+		b->ops->close(b, ctx, r);
+	}
+	return found;
+}
+
+/* The end of a session that looked (found: whether it found the probe). */
+static void
+box_end(struct box *b, struct probe_trip *trip, int found,
+	const struct run_ctx *ctx, struct result *r)
+{
+	/* POP3's QUIT commits the deletions; a failed QUIT loses them. */
+	if (b->ops->commit(b) == -1 && found == 1)
+		result_problem(r, STATE_WARNING,
+			       "the probe could not be deleted (QUIT failed)");
+	trip->unexpunged |= b->unexpunged;
+	b->ops->close(b, ctx, r);
+}
+
+/* One session: open, look, close.  1 found, 0 not, -1 failed. */
 static int
 session(struct probe_trip *trip, const struct mailbox_target *t,
 	struct seen *seen, bool first, const struct run_ctx *ctx,
 	struct result *r)
 {
-	struct box b = {.ops = t->proto == MAILBOX_IMAP ? &box_imap : &box_pop3,
-			.t = t};
+	struct box b;
 	int found;
 
-	trip->sessions++;
-	if (b.ops->open(&b, trip, first, ctx, r) == -1) {
-		b.ops->close(&b, ctx, r);
+	if (box_start(&b, trip, t, first, ctx, r) == -1)
 		return -1;
-	}
-	found = scan(trip, &b, seen, r);
-	if (found == -1) {
-		result_problem(
-		    r, run_expired(ctx) ? ctx->timeout_state : STATE_CRITICAL,
-		    "%s failed while reading the mailbox: %s", b.ops->peer(&b),
-		    b.ops->error(&b));
-		b.ops->close(&b, ctx, r);
-		return -1;
-	}
-	/* POP3's QUIT commits the deletions; a failed QUIT loses them. */
-	if (b.ops->commit(&b) == -1 && found == 1)
-		result_problem(r, STATE_WARNING,
-			       "the probe could not be deleted (QUIT failed)");
-	if (b.unexpunged)
-		trip->unexpunged = true;
-	b.ops->close(&b, ctx, r);
+	if ((found = box_look(&b, trip, seen, false, ctx, r)) != -1)
+		box_end(&b, trip, found, ctx, r);
 	return found;
 }
 
@@ -617,6 +683,8 @@ probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		 const struct run_ctx *ctx, struct result *r)
 {
 	struct seen seen = {calloc(PROBE_SCAN_MAX, sizeof(*seen.uid)), 0};
+	struct box b;
+	bool open = false;
 	unsigned looks = 0;
 	int found = 0;
 
@@ -624,11 +692,28 @@ probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		result_problem(r, STATE_UNKNOWN, "out of memory");
 		return -1;
 	}
+	/*
+	 * Look after look, each in a session of its own (POP3), or all in
+	 * one that a refresh brings up to date (IMAP: one login).
+	 */
 	while (!run_expired(ctx)) {
 		double started = mono_now();
+		bool again = open;
 
-		found = session(trip, t, &seen, false, ctx, r);
-		if (found != 0)
+		if (!open && box_start(&b, trip, t, false, ctx, r) == -1) {
+			found = -1;
+			break;
+		}
+		open = true;
+		if ((found = box_look(&b, trip, &seen, again, ctx, r)) == -1) {
+			open = false;
+			break;
+		}
+		if (found == 1 || b.ops->refresh == NULL) {
+			box_end(&b, trip, found, ctx, r);
+			open = false;
+		}
+		if (found == 1)
 			break;
 		pause_briefly(ctx, ++looks);
 		/*
@@ -638,6 +723,8 @@ probe_check_wait(struct probe_trip *trip, const struct mailbox_target *t,
 		if (deadline_left(&ctx->deadline) < 2 * (mono_now() - started))
 			break;
 	}
+	if (open)
+		box_end(&b, trip, found, ctx, r);
 	free(seen.uid);
 	if (found == 1) {
 		trip->found = true;

@@ -50,3 +50,29 @@ else
 	echo "FAIL safety/late-probe-swept: $arrived arrived, exit $rc, $left left"
 	sed 's/^/    /' <<<"$out"
 fi
+
+# Over IMAP, one session waits for the probe: a NOOP brings it news, no
+# login per look.  The smarthost holds the probe until 2 s after it was
+# sent; the run logs in twice (the mailbox before sending, the wait) and
+# finds it in the wait's session after a few NOOPs.
+out=$(
+	(sleep 2 && "$LAB_SMART_RELEASE" >/dev/null 2>&1) &
+	plugins/check_ims_route -H "$LAB_SMTP_LATE_HOST" -p "$LAB_SMTP_LATE_PORT" \
+		--source "$LAB_INSIDE" -r "$LAB_POP3_EXT_PROBE" --imap "$LAB_IMAP" \
+		--stls --ca-file "$LAB_CA" -u "$LAB_POP3_EXT_PROBE" \
+		--password-file "$LAB_POP3_EXT_PROBE_PASSWORD_FILE" -t 8 -vvv
+	rc=$?
+	wait
+	exit $rc
+)
+rc=$?
+logins=$(grep -c '^\[OK\] C: A[0-9]* AUTHENTICATE PLAIN' <<<"$out")
+noops=$(grep -c '^\[OK\] C: A[0-9]* NOOP$' <<<"$out")
+left=$(maildir_count)
+if [ $rc -eq 0 ] && [ "$logins" -eq 2 ] && [ "$noops" -ge 2 ] && [ "$left" -eq 0 ] &&
+	grep -q '^ROUTE OK - probe to <probe@ext.test> delivered in [2-7]\.' <<<"$out"; then
+	echo "PASS safety/late-probe-imap-one-session"
+else
+	echo "FAIL safety/late-probe-imap-one-session: exit $rc, $logins logins, $noops NOOPs, $left left"
+	grep -v '^\[OK\] [CS]: ' <<<"$out" | sed 's/^/    /'
+fi
