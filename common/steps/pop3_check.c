@@ -138,7 +138,7 @@ pop3_check_close(struct pop3_session *ps, const struct run_ctx *ctx,
 }
 
 const struct opt pop3_mailbox_opts[] = {
-    {"tls", 0, NULL, "POP3 over implicit TLS (port 995)",
+    {"tls", 0, NULL, "implicit TLS (port 995; 993 when read over IMAP)",
      OPT_FLAG_AT(struct mailbox_target, tls), .flags = OPT_EXCLUSIVE},
     {"stls", 0, NULL, "STLS is required (STARTTLS, read over IMAP)",
      OPT_FLAG_AT(struct mailbox_target, starttls)},
