@@ -136,6 +136,9 @@ imap_check_open(struct imap_session *is, const struct mailbox_target *t,
 		return -1;
 	if (t->user == NULL || i->status == IMAP_PREAUTH)
 		return 0;
+	if (!mailbox_check_may_log_in(t, is->tls, &is->tls_info, peer(is, t),
+				      r))
+		return -1;
 	return log_in(is, t, ctx, r);
 }
 

@@ -39,6 +39,17 @@ struct mailbox_target {
 int mailbox_check_password(struct mailbox_target *t, struct result *r);
 
 /*
+ * Whether the password may go to a session with peer: not over TLS whose
+ * certificate did not verify, unless --no-verify says so (the password
+ * would go to whoever holds the name).  When not, the certificate's
+ * problems and the login not tried are CRITICAL problems in r.  Without
+ * TLS the password goes as the user chose (no --stls, -S or --tls).
+ */
+bool mailbox_check_may_log_in(const struct mailbox_target *t, bool tls,
+			      const struct tls_info *ti, const char *peer,
+			      struct result *r);
+
+/*
  * "PEER over TLS logged in as USER", or "PEER greeted" without a user:
  * what a mailbox session that worked puts in the summary.
  */

@@ -93,6 +93,9 @@ pop3_check_open(struct pop3_session *ps, const struct mailbox_target *t,
 		return -1;
 	if (t->user == NULL)
 		return 0;
+	if (!mailbox_check_may_log_in(t, ps->tls, &ps->tls_info, peer(ps, t),
+				      r))
+		return -1;
 	if (pop3_login(s, t->user, t->password) == -1) {
 		result_problem(r, failure_state(ps, ctx),
 			       "%s failed at login: %s", peer(ps, t), s->error);

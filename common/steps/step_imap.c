@@ -93,12 +93,14 @@ mailbox(const struct step_imap_conf *conf, const struct mailbox_target *t,
 	struct imap_session is = {0};
 	int rc = -1;
 
-	if (imap_check_open(&is, t, ctx, r) == 0) {
-		if (is.tls) {
+	int open = imap_check_open(&is, t, ctx, r);
+
+	if (is.tls) /* a login refused over it: cert_days all the same */
+		*ti = is.tls_info;
+	if (open == 0) {
+		if (is.tls)
 			tls_check_judge(&t->cert, &is.tls_info,
 					is.imap.conn.peer, r);
-			*ti = is.tls_info;
-		}
 		if (is.login_in_clear)
 			result_problem(r, STATE_WARNING,
 				       "%s lets clients log in before TLS (no "

@@ -26,12 +26,14 @@ mailbox(const struct mailbox_target *t, const struct run_ctx *ctx,
 	struct pop3_session ps = {0};
 	int rc = -1;
 
-	if (pop3_check_open(&ps, t, ctx, r) == 0) {
-		if (ps.tls) {
+	int open = pop3_check_open(&ps, t, ctx, r);
+
+	if (ps.tls) /* a login refused over it: cert_days all the same */
+		*ti = ps.tls_info;
+	if (open == 0) {
+		if (ps.tls)
 			tls_check_judge(&t->cert, &ps.tls_info,
 					ps.pop3.conn.peer, r);
-			*ti = ps.tls_info;
-		}
 		if (t->user == NULL ||
 		    pop3_check_stat(&ps, count, octets, ctx, r) == 0)
 			rc = 0;
