@@ -76,7 +76,6 @@ log_in(struct imap_session *is, const struct mailbox_target *t,
 	char what[300];
 
 	if (i->caps.auth_plain) {
-		is->login = "AUTHENTICATE PLAIN";
 		snprintf(what, sizeof(what), "AUTHENTICATE PLAIN of %.256s",
 			 t->user);
 		return answered(
@@ -92,7 +91,6 @@ log_in(struct imap_session *is, const struct mailbox_target *t,
 				       : " (without TLS: try -S or --tls)");
 		return -1;
 	}
-	is->login = "LOGIN";
 	snprintf(what, sizeof(what), "the LOGIN of %.256s", t->user);
 	return answered(is, ctx, r, what, imap_login(i, t->user, t->password));
 }
@@ -104,6 +102,7 @@ imap_check_open(struct imap_session *is, const struct mailbox_target *t,
 	struct net_opts no = {.family = ctx->family, .source = t->source};
 	unsigned port = t->port ? t->port : t->tls ? 993 : 143;
 	struct imap *i = &is->imap;
+	bool preauth;
 
 	i->transcript_on = run_transcript(ctx);
 	if (imap_connect(i, t->host, port, &no, &ctx->deadline) == -1) {
@@ -127,6 +126,8 @@ imap_check_open(struct imap_session *is, const struct mailbox_target *t,
 			       peer(is, t), i->text);
 		return -1;
 	}
+	/* PREAUTH: logged in already (RFC 3501 7.1.4), nothing to send */
+	preauth = i->status == IMAP_PREAUTH;
 	if (!i->caps_known &&
 	    answered(is, ctx, r, "CAPABILITY", imap_capability(i)) == -1)
 		return -1;
@@ -134,7 +135,7 @@ imap_check_open(struct imap_session *is, const struct mailbox_target *t,
 		is->login_in_clear = !i->caps.logindisabled;
 	if (t->starttls && start_tls(is, t, ctx, r) == -1)
 		return -1;
-	if (t->user == NULL || i->status == IMAP_PREAUTH)
+	if (t->user == NULL || preauth)
 		return 0;
 	if (!mailbox_check_may_log_in(t, is->tls, &is->tls_info, peer(is, t),
 				      r))

@@ -30,8 +30,6 @@ struct imap_session {
 	bool tls;
 	/* Before TLS, the server let LOGIN through: no LOGINDISABLED. */
 	bool login_in_clear;
-	/* How the user was let in: "LOGIN" or "AUTHENTICATE PLAIN". */
-	const char *login;
 };
 
 /*
