@@ -26,40 +26,61 @@ add(struct site_addrs *out, const char *addr, const char *role)
 	out->n++;
 }
 
+size_t
+site_host_addrs(struct dns_memo *memo, const char *host, int family,
+		char addrs[][ADDR_TEXT_MAX], size_t max,
+		const struct dns_query *failed[2])
+{
+	const enum dns_type types[] = {DNS_T_A, DNS_T_AAAA};
+	const int families[] = {AF_INET, AF_INET6};
+	size_t n = 0;
+
+	for (size_t k = 0; k < 2; k++)
+		if (family == AF_UNSPEC || family == families[k])
+			dns_memo_prefetch(memo, host, types[k]);
+	for (size_t k = 0; k < 2; k++) {
+		const struct dns_query *q;
+
+		failed[k] = NULL;
+		if (family != AF_UNSPEC && family != families[k])
+			continue;
+		q = dns_memo_ask(memo, host, types[k]);
+		if (q->status != DNS_ANSWER && q->status != DNS_NODATA &&
+		    q->status != DNS_NXDOMAIN) {
+			failed[k] = q;
+			continue;
+		}
+		for (size_t i = 0;
+		     q->status == DNS_ANSWER && i < q->nrr && n < max; i++)
+			snprintf(addrs[n++], ADDR_TEXT_MAX, "%.*s",
+				 ADDR_TEXT_MAX - 1, q->rr[i].text);
+	}
+	return n;
+}
+
 /* A smarthost given by name: how many addresses, -1 if a lookup failed. */
 static int
 add_host(struct site_addrs *out, const char *host, struct dns_memo *memo,
 	 const struct run_ctx *ctx, struct result *r)
 {
-	const enum dns_type types[] = {DNS_T_A, DNS_T_AAAA};
-	const int families[] = {AF_INET, AF_INET6};
-	char role[sizeof(out->a[0].role)];
-	int found = 0;
+	char addrs[SITE_ADDRS_MAX][ADDR_TEXT_MAX], role[sizeof(out->a[0].role)];
+	const struct dns_query *failed[2];
+	size_t n = site_host_addrs(memo, host, ctx->family, addrs,
+				   SITE_ADDRS_MAX, failed);
+	int found = (int)n;
 
 	snprintf(role, sizeof(role), "smarthost %s", host);
-	for (size_t k = 0; k < 2; k++)
-		if (ctx->family == AF_UNSPEC || ctx->family == families[k])
-			dns_memo_prefetch(memo, host, types[k]);
 	for (size_t k = 0; k < 2; k++) {
-		const struct dns_query *q;
-
-		if (ctx->family != AF_UNSPEC && ctx->family != families[k])
+		if (failed[k] == NULL)
 			continue;
-		q = dns_memo_ask(memo, host, types[k]);
-		if (q->status != DNS_ANSWER && q->status != DNS_NODATA &&
-		    q->status != DNS_NXDOMAIN) {
-			result_problem(
-			    r, run_failure_state(ctx, q->status == DNS_TIMEOUT),
-			    "smarthost %s: %s %s", host, dns_type_name(q->type),
-			    dns_status_name(q->status));
-			found = -1;
-			continue;
-		}
-		for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr; i++)
-			add(out, q->rr[i].text, role);
-		if (found >= 0 && q->status == DNS_ANSWER)
-			found += (int)q->nrr;
+		result_problem(
+		    r, run_failure_state(ctx, failed[k]->status == DNS_TIMEOUT),
+		    "smarthost %s: %s %s", host, dns_type_name(failed[k]->type),
+		    dns_status_name(failed[k]->status));
+		found = -1;
 	}
+	for (size_t i = 0; i < n; i++)
+		add(out, addrs[i], role);
 	return found;
 }
 
@@ -108,4 +129,30 @@ site_memo_close(struct dns_memo *memo, struct dns *dns)
 {
 	dns_memo_close(memo);
 	dns_close(dns);
+}
+
+long
+site_txt_records(struct dns_memo *memo, const char *name,
+		 bool (*is)(const char *, size_t), const char *what,
+		 const struct run_ctx *ctx, struct result *r,
+		 const struct dns_txt **first)
+{
+	const struct dns_query *q = dns_memo_ask(memo, name, DNS_T_TXT);
+	long n = 0;
+
+	*first = NULL;
+	if (q->status != DNS_ANSWER && q->status != DNS_NODATA &&
+	    q->status != DNS_NXDOMAIN) {
+		result_problem(
+		    r, run_failure_state(ctx, q->status == DNS_TIMEOUT),
+		    "%s: TXT %s: %s%s%s", what, q->name,
+		    dns_status_name(q->status),
+		    q->status == DNS_FAILED && q->error[0] ? ", " : "",
+		    q->status == DNS_FAILED ? q->error : "");
+		return -1;
+	}
+	for (size_t i = 0; q->status == DNS_ANSWER && i < q->ntxt; i++)
+		if (is(q->txt[i].text, q->txt[i].len) && n++ == 0)
+			*first = &q->txt[i];
+	return n;
 }

@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 
 #include "steps/step_policy.h"
 
@@ -26,6 +25,7 @@
 #include "proto/tlsrpt.h"
 
 #include "steps/site_addrs.h"
+#include "steps/sts_check.h"
 
 #define SPF_WARN_LOOKUPS 8 /* DESIGN: 8 or more lookups warn */
 #define DAY		 86400
@@ -50,35 +50,6 @@ name_of(char *out, const char *prefix, const char *domain)
 	snprintf(out, NAME_MAX_LEN, "%s%s", prefix, domain);
 }
 
-/* A TXT lookup that failed (not "no such record"): its problem. */
-static bool
-txt_failed(struct run *run, const struct dns_query *q, const char *what)
-{
-	if (q->status == DNS_ANSWER || q->status == DNS_NODATA ||
-	    q->status == DNS_NXDOMAIN)
-		return false;
-	result_problem(
-	    run->r, run_failure_state(run->ctx, q->status == DNS_TIMEOUT),
-	    "%s: TXT %s: %s%s%s", what, q->name, dns_status_name(q->status),
-	    q->status == DNS_FAILED && q->error[0] ? ", " : "",
-	    q->status == DNS_FAILED ? q->error : "");
-	return true;
-}
-
-/* The TXT records of q that is() takes for the record, and the first. */
-static size_t
-records(const struct dns_query *q, bool (*is)(const char *, size_t),
-	const struct dns_txt **first)
-{
-	size_t n = 0;
-
-	*first = NULL;
-	for (size_t i = 0; q->status == DNS_ANSWER && i < q->ntxt; i++)
-		if (is(q->txt[i].text, q->txt[i].len) && n++ == 0)
-			*first = &q->txt[i];
-	return n;
-}
-
 /*
  * The records is() takes among the TXT records at name: how many (*txt
  * the first), or -1 when the lookup failed (the problem is said).
@@ -88,11 +59,8 @@ find_records(struct run *run, const char *name,
 	     bool (*is)(const char *, size_t), const char *what,
 	     const struct dns_txt **txt)
 {
-	const struct dns_query *q = dns_memo_ask(run->memo, name, DNS_T_TXT);
-
-	if (txt_failed(run, q, what))
-		return -1;
-	return (long)records(q, is, txt);
+	return site_txt_records(run->memo, name, is, what, run->ctx, run->r,
+				txt);
 }
 
 /* Round one: every record the parts read, asked together. */
@@ -485,35 +453,6 @@ mx_hosts(struct run *run, const char **hosts, size_t max)
 
 /* MTA-STS. */
 
-/* mta-sts.DOMAIN's addresses, from our DNS server. */
-static size_t
-sts_addresses(struct run *run, struct mtasts_fetch *f)
-{
-	const enum dns_type types[] = {DNS_T_A, DNS_T_AAAA};
-	const int families[] = {AF_INET, AF_INET6};
-	char host[NAME_MAX_LEN];
-
-	name_of(host, "mta-sts.", run->conf->domain);
-	for (size_t k = 0; k < 2; k++)
-		if (run->ctx->family == AF_UNSPEC ||
-		    run->ctx->family == families[k])
-			dns_memo_prefetch(run->memo, host, types[k]);
-	for (size_t k = 0; k < 2; k++) {
-		const struct dns_query *q;
-
-		if (run->ctx->family != AF_UNSPEC &&
-		    run->ctx->family != families[k])
-			continue;
-		q = dns_memo_ask(run->memo, host, types[k]);
-		for (size_t i = 0; q->status == DNS_ANSWER && i < q->nrr &&
-				   f->naddrs < MTASTS_ADDRS_MAX;
-		     i++)
-			snprintf(f->addrs[f->naddrs++], ADDR_TEXT_MAX, "%.45s",
-				 q->rr[i].text);
-	}
-	return f->naddrs;
-}
-
 /* The MX hosts against the policy's patterns (RFC 8461 4.1). */
 static void
 sts_match_mx(struct run *run, const struct mtasts_policy *p)
@@ -577,72 +516,23 @@ sts_policy(struct run *run, const struct mtasts_policy *p)
 }
 
 static void
-sts_fetch(struct run *run)
-{
-	struct mtasts_fetch f = {.domain = run->conf->domain,
-				 .ca_file = run->conf->ca_file,
-				 .deadline = &run->ctx->deadline};
-	struct buf transcript = BUF_INIT(8192);
-	struct mtasts_policy p;
-	char err[160];
-
-	if (run_transcript(run->ctx))
-		f.transcript = &transcript;
-	if (sts_addresses(run, &f) == 0) {
-		result_problem(run->r, STATE_CRITICAL,
-			       "MTA-STS: mta-sts.%s has no address",
-			       run->conf->domain);
-	} else if (mtasts_fetch(&f) == -1) {
-		result_problem(run->r, run_failure_state(run->ctx, f.timed_out),
-			       "MTA-STS policy not fetched from mta-sts.%s: %s",
-			       run->conf->domain, f.error);
-	} else if (mtasts_policy_parse(&p, buf_str(&f.body), f.body.len, err,
-				       sizeof(err)) == -1) {
-		result_problem(run->r, STATE_CRITICAL,
-			       "MTA-STS policy is not valid: %s", err);
-	} else {
-		sts_policy(run, &p);
-	}
-	if (f.seconds > 0)
-		result_perf(run->r, "mta_sts_time", f.seconds, "s", NULL, NULL,
-			    0, NAN);
-	run_transcript_lines(run->ctx, run->r, &transcript);
-	buf_free(&transcript);
-	mtasts_fetch_free(&f);
-}
-
-static void
 sts_check(struct run *run)
 {
-	char name[NAME_MAX_LEN], err[160];
-	const struct dns_txt *txt;
-	struct mtasts_txt t;
-	long n;
+	struct sts_check s = {.domain = run->conf->domain,
+			      .ca_file = run->conf->ca_file};
 
-	name_of(name, "_mta-sts.", run->conf->domain);
-	if ((n = find_records(run, name, mtasts_is_record, "MTA-STS", &txt)) <
-	    0)
-		return;
-	if (n == 0) {
+	switch (sts_check_find(&s, run->memo, run->ctx, run->r)) {
+	case STS_UNPUBLISHED:
 		result_line(run->r, STATE_OK, "MTA-STS: not published");
 		snprintf(run->sts, sizeof(run->sts), "no MTA-STS");
-		return;
+		break;
+	case STS_POLICY:
+		sts_policy(run, &s.policy);
+		break;
+	case STS_FAILED:
+		break;
 	}
-	run->mta_sts = true;
-	if (n > 1) {
-		result_problem(run->r, STATE_CRITICAL,
-			       "%ld MTA-STS records at %s (RFC 8461 3.1: none "
-			       "applies)",
-			       n, name);
-		return;
-	}
-	if (mtasts_txt_parse(&t, txt->text, txt->len, err, sizeof(err)) == -1) {
-		result_problem(run->r, STATE_CRITICAL,
-			       "MTA-STS record at %s: %s", name, err);
-		return;
-	}
-	result_line(run->r, STATE_OK, "MTA-STS record: id=%s", t.id);
-	sts_fetch(run);
+	run->mta_sts = s.published;
 }
 
 /* TLS-RPT. */
