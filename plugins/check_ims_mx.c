@@ -26,6 +26,10 @@ static const struct opt options[] = {
     {"dane", 0, NULL,
      "every MX host must have TLSA records in a signed zone (RFC 7672)",
      OPT_FLAG_AT(CONF, dane)},
+    {"mta-sts", 0, NULL,
+     "every MX as the domain's MTA-STS policy wants it (RFC 8461): named "
+     "by the policy, STARTTLS, a certificate PKIX verifies for its name",
+     OPT_FLAG_AT(CONF, mta_sts)},
     {"catch-all-test", 0, NULL,
      "a random local part of the domain must be refused at RCPT",
      OPT_FLAG_AT(CONF, catch_all_test)},

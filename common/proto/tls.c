@@ -319,6 +319,32 @@ set_dane(SSL *ssl, const struct tls_opts *opts, struct tls_info *info)
 	return 0;
 }
 
+/*
+ * Under DANE, OpenSSL's verdict is DANE's: the peer's chain judged again
+ * by PKIX alone, the trust store and the names of the session's own
+ * parameters, the X509 error of that (X509_V_OK when it verifies).
+ */
+static long
+pkix_verify(SSL *ssl, X509 *cert)
+{
+	X509_STORE *store = SSL_CTX_get_cert_store(SSL_get_SSL_CTX(ssl));
+	X509_STORE_CTX *vc = X509_STORE_CTX_new();
+	long verify = X509_V_ERR_UNSPECIFIED;
+
+	if (vc != NULL &&
+	    X509_STORE_CTX_init(vc, store, cert,
+				SSL_get_peer_cert_chain(ssl)) == 1 &&
+	    X509_STORE_CTX_set_default(vc, "ssl_server") == 1 &&
+	    X509_VERIFY_PARAM_set1(X509_STORE_CTX_get0_param(vc),
+				   SSL_get0_param(ssl)) == 1)
+		verify = X509_verify_cert(vc) == 1
+			     ? X509_V_OK
+			     : X509_STORE_CTX_get_error(vc);
+	X509_STORE_CTX_free(vc);
+	ERR_clear_error();
+	return verify;
+}
+
 static void
 describe_cert(struct conn *c, struct tls_info *info)
 {
@@ -343,6 +369,12 @@ describe_cert(struct conn *c, struct tls_info *info)
 		info->dane_mtype = mtype;
 	}
 	snprintf(info->verify_error, sizeof(info->verify_error), "%s",
+		 cert == NULL ? "no certificate"
+			      : X509_verify_cert_error_string(verify));
+	if (cert != NULL && info->dane_usable > 0)
+		verify = pkix_verify(ssl, cert);
+	info->pkix_verified = cert != NULL && verify == X509_V_OK;
+	snprintf(info->pkix_error, sizeof(info->pkix_error), "%s",
 		 cert == NULL ? "no certificate"
 			      : X509_verify_cert_error_string(verify));
 	if (cert == NULL)

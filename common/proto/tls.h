@@ -43,8 +43,12 @@ struct tls_info {
 	char cipher[64];
 	bool verified;		/* chain and name both good (or DANE matched) */
 	char verify_error[128]; /* why not, from OpenSSL */
-	size_t dane_usable;	/* TLSA records OpenSSL took */
-	bool dane_matched;	/* one of them matched the peer's chain */
+	/* the chain and name by the trust store alone (as verified without
+	 * TLSA records; MTA-STS wants it whatever DANE says) */
+	bool pkix_verified;
+	char pkix_error[128];
+	size_t dane_usable; /* TLSA records OpenSSL took */
+	bool dane_matched;  /* one of them matched the peer's chain */
 	unsigned dane_usage, dane_selector, dane_mtype; /* the one that did */
 	bool expired;
 	bool has_cert;

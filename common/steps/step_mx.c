@@ -17,6 +17,15 @@
  * match stands for the certificate whatever its names and dates (3.1.1).
  * Without DANE, a certificate that does not verify is a WARNING: senders
  * without DANE or MTA-STS fall back to unauthenticated TLS.
+ *
+ * --mta-sts asks the _mta-sts record and mta-sts.DOMAIN's addresses in
+ * round 1 (through a memo on the same channel: steps/sts_check), fetches
+ * the policy on this thread while the sessions run, and judges each MX
+ * host and session against it once they are done (RFC 8461 4.1, 4.2):
+ * in mode enforce a sender that applies it delivers only to an MX the
+ * policy names, over STARTTLS, with a certificate that verifies by PKIX
+ * for the MX name, whatever DANE says (RFC 8461 2: a sender without
+ * DANE applies the policy alone).
  */
 #include <pthread.h>
 #include <stdio.h>
@@ -32,6 +41,9 @@
 #include "core/diag.h"
 
 #include "proto/dns.h"
+#include "proto/mtasts.h"
+
+#include "steps/sts_check.h"
 
 #define SMTP_PORT	25
 #define MX_HOSTS_MAX	10
@@ -66,6 +78,7 @@ struct mx_session {
 	bool greeted;	 /* 220, and EHLO (or HELO) accepted */
 	bool took;	 /* RCPT was accepted */
 	bool dated;	 /* its certificate's days count (not DANE-EE) */
+	bool unverified; /* no DANE match, and PKIX failed: judge_transport() */
 	double seconds;
 	pthread_t thread;
 	bool threaded;
@@ -85,6 +98,10 @@ struct run {
 	struct mx_session *sess;
 	size_t nsess, sess_dropped;
 	char catch_all[PROBE_LOCAL_MAX + DNS_NAME_MAX + 2];
+	struct dns_memo *memo; /* --mta-sts: its lookups */
+	struct sts_check sts;
+	enum sts_found sts_found;
+	enum state sts_state; /* a fault's under the policy; OK: none applies */
 	double started;
 };
 
@@ -128,6 +145,13 @@ ask_mx(struct run *run)
 	if (dns_query_init(&run->probe, ".", DNS_T_DNSKEY) == 0) {
 		run->probe.dnssec = true;
 		dns_submit(run->dns, 0, &run->probe);
+	}
+	if (run->conf->mta_sts) {
+		if ((run->memo = dns_memo_open(run->dns, 0)) == NULL) {
+			result_fail(run->r, STATE_UNKNOWN, "out of memory");
+			return -1;
+		}
+		sts_check_prefetch(&run->sts, run->memo, run->ctx->family);
 	}
 	dns_wait(run->dns);
 	run->validating = run->mx.ad || run->probe.ad;
@@ -460,14 +484,7 @@ judge_cert(struct mx_session *m)
 			       peer(m), ti->subject, -ti->days_left);
 		return;
 	}
-	if (!ti->verified && !tc->no_verify && !ti->dane_matched)
-		result_problem(r, STATE_WARNING,
-			       "%s: certificate for %s not verified for %s "
-			       "(%s): senders that authenticate (DANE, "
-			       "MTA-STS enforce) refuse it, the others fall "
-			       "back to unauthenticated TLS",
-			       peer(m), ti->subject, m->host->name,
-			       ti->verify_error);
+	m->unverified = !ti->verified && !tc->no_verify && !ti->dane_matched;
 	m->dated = true; /* judged once per host: judge_days() */
 }
 
@@ -522,11 +539,6 @@ session_run(void *arg)
 	}
 	if (smtp_check_open(ss, &t, m->ctx, &m->r) == 0) {
 		m->greeted = true;
-		if (!ss->tls)
-			result_problem(&m->r, STATE_WARNING,
-				       "%s does not offer STARTTLS: mail to "
-				       "it travels in cleartext",
-				       peer(m));
 		judge_cert(m);
 		judge_tls_version(m);
 		if (smtp_check_envelope(ss, m->ctx, &m->r, "", m->conf->rcpt) ==
@@ -546,7 +558,8 @@ session_run(void *arg)
 
 /*
  * Every session at once, a thread each (in this one when a thread cannot
- * start), while this one reads the PTR answers: c-ares stays with it.
+ * start), while this one reads the PTR answers and fetches the MTA-STS
+ * policy: c-ares and libcurl stay with it.
  */
 static void
 run_sessions(struct run *run)
@@ -560,6 +573,9 @@ run_sessions(struct run *run)
 			session_run(m);
 	}
 	dns_wait(run->dns); /* the PTR questions plan_sessions() asked */
+	if (run->conf->mta_sts)
+		run->sts_found =
+		    sts_check_find(&run->sts, run->memo, run->ctx, run->r);
 	for (size_t i = 0; i < run->nsess; i++)
 		if (run->sess[i].threaded)
 			pthread_join(run->sess[i].thread, NULL);
@@ -727,6 +743,116 @@ perfdata(struct run *run)
 	run_judge_time(run->ctx, run->r, "time", "", mono_now() - run->started);
 }
 
+/* What senders that apply the policy do with an MX that fails it. */
+static const char *
+sts_consequence(const struct run *run)
+{
+	return run->sts_state == STATE_CRITICAL
+		   ? "do not deliver to it"
+		   : "report it and deliver anyway";
+}
+
+/*
+ * --mta-sts, once the policy is fetched: its mode, and each MX host
+ * against its mx patterns (RFC 8461 4.1).  Enforce makes a fault
+ * CRITICAL (senders that apply the policy defer the mail), testing a
+ * WARNING (they deliver, and report it: RFC 8460); the state is kept for
+ * the sessions' faults (judge_transport()).
+ */
+static void
+judge_sts(struct run *run)
+{
+	const struct mtasts_policy *p = &run->sts.policy;
+	const char *mode = mtasts_mode_name(p->mode);
+
+	run->sts_state = STATE_OK;
+	if (!run->conf->mta_sts || run->sts_found == STS_FAILED)
+		return; /* not asked, or sts_check_find() said why */
+	if (run->sts_found == STS_UNPUBLISHED) {
+		result_problem(run->r, STATE_CRITICAL,
+			       "no MTA-STS record at _mta-sts.%s: senders "
+			       "apply no policy (--mta-sts)",
+			       run->conf->domain);
+		return;
+	}
+	if (p->mode == MTASTS_NONE) {
+		result_problem(run->r, STATE_WARNING,
+			       "MTA-STS mode none: the domain withdrew its "
+			       "policy, senders apply none");
+		return;
+	}
+	run->sts_state =
+	    p->mode == MTASTS_ENFORCE ? STATE_CRITICAL : STATE_WARNING;
+	for (size_t i = 0; i < run->nhost; i++) {
+		const char *pat = mtasts_policy_match(p, run->host[i].name);
+
+		if (pat != NULL)
+			result_line(run->r, STATE_OK,
+				    "%s matches the MTA-STS policy's mx %s",
+				    run->host[i].name, pat);
+		else
+			result_problem(run->r, run->sts_state,
+				       "%s matches no mx of the MTA-STS "
+				       "policy (mode %s): senders that apply "
+				       "it %s",
+				       run->host[i].name, mode,
+				       sts_consequence(run));
+	}
+}
+
+/*
+ * A session without STARTTLS, or whose certificate did not verify: a
+ * WARNING, as senders fall back to cleartext or unauthenticated TLS;
+ * unless the policy names its host, whose senders want STARTTLS and a
+ * certificate PKIX verifies for the MX name, whatever DANE says (RFC
+ * 8461 4.2; 2: a sender without DANE applies the policy alone).
+ */
+static void
+judge_transport(struct run *run, const struct mx_session *m)
+{
+	const struct tls_info *ti = &m->ss.tls_info;
+	const char *name = m->host->name, *consequence;
+	char mode[32];
+
+	if (!m->greeted)
+		return; /* its own problem says why */
+	if (run->sts_state == STATE_OK ||
+	    mtasts_policy_match(&run->sts.policy, name) == NULL) {
+		if (!m->ss.tls)
+			result_problem(run->r, STATE_WARNING,
+				       "%s: %s does not offer STARTTLS: mail "
+				       "to it travels in cleartext",
+				       name, peer(m));
+		else if (m->unverified)
+			result_problem(run->r, STATE_WARNING,
+				       "%s: %s: certificate for %s not "
+				       "verified for %s (%s): senders that "
+				       "authenticate (DANE, MTA-STS enforce) "
+				       "refuse it, the others fall back to "
+				       "unauthenticated TLS",
+				       name, peer(m), ti->subject, name,
+				       ti->verify_error);
+		return;
+	}
+	snprintf(mode, sizeof(mode), "mode %s",
+		 mtasts_mode_name(run->sts.policy.mode));
+	consequence = sts_consequence(run);
+	if (!m->ss.tls)
+		result_problem(run->r, run->sts_state,
+			       "%s: %s does not offer STARTTLS: senders that "
+			       "apply the MTA-STS policy (%s) %s",
+			       name, peer(m), mode, consequence);
+	else if (ti->has_cert && !ti->pkix_verified && !ti->expired &&
+		 ti->days_left >= 0) /* expired: CRITICAL already */
+		result_problem(run->r, run->sts_state,
+			       "%s: %s: certificate for %s does not verify "
+			       "for %s (%s): senders that apply the MTA-STS "
+			       "policy (%s)%s %s",
+			       name, peer(m), ti->subject, name, ti->pkix_error,
+			       mode, ti->dane_matched ? " without DANE" : "",
+			       consequence);
+}
+
 static void
 judge_sessions(struct run *run)
 {
@@ -740,6 +866,7 @@ judge_sessions(struct run *run)
 	}
 	for (size_t i = 0; i < run->nsess; i++) {
 		merge_session(run, &run->sess[i], ntook);
+		judge_transport(run, &run->sess[i]);
 		judge_ptr(run, &run->sess[i]);
 	}
 	judge_days(run);
@@ -758,6 +885,9 @@ judge_sessions(struct run *run)
 		       "over TLS (%zu with DANE)",
 		       ntook, run->nsess, run->nhost, run->conf->rcpt, ntls,
 		       ndane);
+	if (run->sts_found == STS_POLICY)
+		result_summary(run->r, ", MTA-STS %s",
+			       mtasts_mode_name(run->sts.policy.mode));
 }
 
 /* A local part nobody has: imscheck-catch-all-test- and 12 random hex. */
@@ -794,6 +924,7 @@ run_free(struct run *run)
 	}
 	dns_query_free(&run->mx);
 	dns_query_free(&run->probe);
+	dns_memo_close(run->memo);
 	dns_close(run->dns);
 }
 
@@ -801,8 +932,12 @@ void
 step_mx_run(const struct step_mx_conf *conf, const struct run_ctx *ctx,
 	    struct result *r)
 {
-	struct run run = {
-	    .conf = conf, .ctx = ctx, .r = r, .started = mono_now()};
+	struct run run = {.conf = conf,
+			  .ctx = ctx,
+			  .r = r,
+			  .sts = {.domain = conf->domain,
+				  .ca_file = conf->target.cert.ca_file},
+			  .started = mono_now()};
 	const char *servers[1] = {conf->server};
 	char err[256];
 
@@ -819,6 +954,7 @@ step_mx_run(const struct step_mx_conf *conf, const struct run_ctx *ctx,
 		if (plan_sessions(&run) == 0) {
 			judge_dane_required(&run);
 			run_sessions(&run);
+			judge_sts(&run);
 			judge_sessions(&run);
 			perfdata(&run);
 		}
@@ -829,6 +965,10 @@ step_mx_run(const struct step_mx_conf *conf, const struct run_ctx *ctx,
 int
 step_mx_validate(struct step_mx_conf *conf, char *err, size_t errlen)
 {
+	if (conf->mta_sts && conf->target.cert.no_verify)
+		return errorf(err, errlen,
+			      "--mta-sts judges certificates as MTA-STS "
+			      "senders verify them: not with --no-verify");
 	if (conf->target.port == 0)
 		conf->target.port = SMTP_PORT;
 	if (conf->rcpt == NULL) {

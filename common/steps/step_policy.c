@@ -497,11 +497,6 @@ sts_match_mx(struct run *run, const struct mtasts_policy *p)
 static void
 sts_policy(struct run *run, const struct mtasts_policy *p)
 {
-	result_line(run->r, STATE_OK,
-		    "MTA-STS policy: mode %s, max_age %ld, "
-		    "%zu mx",
-		    mtasts_mode_name(p->mode), p->max_age,
-		    p->nmx + p->mx_dropped);
 	if (p->mode != MTASTS_ENFORCE)
 		result_problem(run->r, STATE_WARNING,
 			       "MTA-STS mode %s: not enforced",

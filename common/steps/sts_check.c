@@ -116,6 +116,11 @@ sts_check_find(struct sts_check *s, struct dns_memo *memo,
 			       "MTA-STS policy is not valid: %s", err);
 	else
 		found = STS_POLICY;
+	if (found == STS_POLICY)
+		result_line(r, STATE_OK,
+			    "MTA-STS policy: mode %s, max_age %ld, %zu mx",
+			    mtasts_mode_name(s->policy.mode), s->policy.max_age,
+			    s->policy.nmx + s->policy.mx_dropped);
 	if (f.seconds > 0)
 		result_perf(r, "mta_sts_time", f.seconds, "s", NULL, NULL, 0,
 			    NAN);

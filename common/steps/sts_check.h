@@ -40,7 +40,8 @@ void sts_check_prefetch(const struct sts_check *s, struct dns_memo *memo,
 /*
  * Find the policy: the record (an OK line with its id), the addresses of
  * the families ctx allows, the fetch under ctx's deadline (perfdata
- * mta_sts_time, the response headers with -vvv) and the parse.  Every
+ * mta_sts_time, the response headers with -vvv) and the parse (an OK
+ * line with the mode, max_age and the number of mx patterns).  Every
  * reason there is no policy (several records, a bad record, no address,
  * the fetch, the parse) is a problem in r: CRITICAL, or the -t state for
  * a timeout.
