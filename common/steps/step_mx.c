@@ -78,7 +78,8 @@ struct mx_session {
 	bool greeted;	 /* 220, and EHLO (or HELO) accepted */
 	bool took;	 /* RCPT was accepted */
 	bool dated;	 /* its certificate's days count (not DANE-EE) */
-	bool unverified; /* no DANE match, and PKIX failed: judge_transport() */
+	bool unverified; /* not verified, no DANE match: judge_transport() */
+	bool expired;	 /* the certificate's expiry was said (CRITICAL) */
 	double seconds;
 	pthread_t thread;
 	bool threaded;
@@ -479,6 +480,7 @@ judge_cert(struct mx_session *m)
 			       "senders encrypt but authenticate nothing",
 			       peer(m), m->host->name);
 	if (ti->expired || ti->days_left < 0) {
+		m->expired = true;
 		result_problem(r, STATE_CRITICAL,
 			       "%s: certificate for %s expired %.0f days ago",
 			       peer(m), ti->subject, -ti->days_left);
@@ -842,8 +844,7 @@ judge_transport(struct run *run, const struct mx_session *m)
 			       "%s: %s does not offer STARTTLS: senders that "
 			       "apply the MTA-STS policy (%s) %s",
 			       name, peer(m), mode, consequence);
-	else if (ti->has_cert && !ti->pkix_verified && !ti->expired &&
-		 ti->days_left >= 0) /* expired: CRITICAL already */
+	else if (ti->has_cert && !ti->pkix_verified && !m->expired)
 		result_problem(run->r, run->sts_state,
 			       "%s: %s: certificate for %s does not verify "
 			       "for %s (%s): senders that apply the MTA-STS "
