@@ -68,7 +68,9 @@ static const struct step_def entries[] = {
      "that match it (re-publish them before a new key is used: 3 1 1 of "
      "the next key beside the current one), greet with the name the "
      "address's PTR record gives (myhostname), and refuse unknown local "
-     "parts at RCPT"},
+     "parts at RCPT; with an MTA-STS policy, list every MX host in its mx "
+     "lines, and serve the policy from mta-sts.DOMAIN with a certificate "
+     "for that name (mode testing until every MX passes, then enforce)"},
     {8, "submission", "check_ims_submission", "SUBMISSION",
      "check the ports mail clients submit on: TLS, AUTH after it, and no "
      "relay without it",

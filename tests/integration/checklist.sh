@@ -69,6 +69,17 @@ expect submission 0 '^\[OK\] step 8 submission: 127\.58\.0\.1:5587 accepted AUTH
 expect submission-refused 2 '^IMS CRITICAL - 1 of 1 step failing: step 8 submission: 127\.58\.0\.5:5587 refused AUTH PLAIN as user@lab\.test: 535 5\.7\.8 ' --steps 8
 expect submission-refused 2 '\[CRITICAL\]   advice: offer submission on 587 with STARTTLS' --steps 8 --advice
 
+# step 7 when the profile has an mx section, with mta-sts = true: the
+# MX lab's stsgood.test (every MX in the policy) and stsmissing.test
+# (mx2.good.test left out of a policy in mode enforce), and its advice
+profile mx-sts
+with_mx mx-sts stsgood.test
+profile mx-sts-missing
+with_mx mx-sts-missing stsmissing.test
+expect mx-sts 0 '^\[OK\] step 7 mx: stsgood\.test: 3 of 3 addresses of 2 MX took mail for <postmaster@stsgood\.test>, 3 over TLS \(0 with DANE\), MTA-STS enforce$' --steps 7
+expect mx-sts-missing 2 '^IMS CRITICAL - 1 of 1 step failing: step 7 mx: stsmissing\.test: mx2\.good\.test matches no mx of the MTA-STS policy \(mode enforce\)' --steps 7
+expect mx-sts-missing 2 '\[CRITICAL\]   advice: .*with an MTA-STS policy, list every MX host in its mx lines' --steps 7 --advice
+
 # step 3 over IMAP when the profile has an imap section: a second line for
 # step 3, its perfdata apart (step3_imap_*); the quota judged and advised
 profile imap

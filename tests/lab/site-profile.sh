@@ -106,3 +106,18 @@ imap = {
 };
 CONF
 }
+
+# with_mx NAME DOMAIN: adds step 7 to "$dir/NAME.conf": DOMAIN's MX hosts
+# in the MX lab (tests/lab/mx-lab) through the signed lab's validating
+# resolver, STARTTLS required, judged by the domain's MTA-STS policy
+with_mx() {
+	cat >>"$dir/$1.conf" <<CONF
+mx = {
+	domain = "$2";
+	server = "$LAB_DNSSEC_RESOLVER";
+	ca-file = "$LAB_MX_CA";
+	starttls = true;
+	mta-sts = true;
+};
+CONF
+}
