@@ -33,12 +33,12 @@ LIBS     = -Wl,--as-needed \
 
 # libcurl, the MTA-STS policy's HTTPS client (proto/mtasts_fetch.c), is
 # Debian's shared library and goes only into the programs that reach that
-# file: check_ims_policy, check_ims_mx (--mta-sts), and the option-table
-# test that links every plugin's table.  The other plugins start without
+# file: check_ims_policy, check_ims_mx (--mta-sts), the option-table test
+# that links every plugin's table, and test_policy (steps/sts_check).  The other plugins start without
 # it and its dozen dependencies (docs/BENCHMARKS.md).
 CURL_LIBS = $(shell pkg-config --libs libcurl)
-plugins/check_ims_policy plugins/check_ims_mx tests/unit/test_options: \
-	LIBS += $(CURL_LIBS)
+plugins/check_ims_policy plugins/check_ims_mx tests/unit/test_options \
+	tests/unit/test_policy: LIBS += $(CURL_LIBS)
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \

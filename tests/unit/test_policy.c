@@ -2,14 +2,20 @@
  * test_policy.c - the parsers of the published policy: tag lists, DKIM
  * key records (OpenSSL reads the key), DMARC with its URIs, TLS-RPT,
  * MTA-STS records, policies and the mx pattern match of RFC 8461 4.1
- * (its own examples), and the DNSBL names and answers of RFC 5782.
+ * (its own examples), finding a domain's MTA-STS policy up to its fetch
+ * (steps/sts_check over answers put in a memo), and the DNSBL names and
+ * answers of RFC 5782.
  */
+#include <sys/socket.h>
+
 #include "proto/dkim.h"
 #include "proto/dmarc.h"
 #include "proto/dnsbl.h"
 #include "proto/mtasts.h"
 #include "proto/taglist.h"
 #include "proto/tlsrpt.h"
+
+#include "steps/sts_check.h"
 
 #include "unit.h"
 
@@ -219,6 +225,98 @@ test_dnsbl(void)
 	CHECK_STR(dnsbl_test_not_listed(true), "::ffff:7f00:1");
 }
 
+/* sts_check_find() over memo: what it found, the result's state and text. */
+static enum sts_found
+sts_find(struct dns_memo *memo, int family, struct sts_check *s,
+	 struct result *r)
+{
+	struct run_ctx ctx = {.timeout_state = STATE_UNKNOWN, .family = family};
+
+	deadline_start(&ctx.deadline, 10);
+	result_init(r, "MX");
+	*s = (struct sts_check){.domain = "example.com"};
+	return sts_check_find(s, memo, &ctx, r);
+}
+
+static const char *
+first_problem(const struct result *r)
+{
+	for (size_t i = 0; i < r->nlines; i++)
+		if (r->lines[i].problem)
+			return r->lines[i].text;
+	return "";
+}
+
+static void
+test_sts_find(void)
+{
+	static const char *const one[] = {"v=STSv1; id=20261203"};
+	static const char *const two[] = {"v=STSv1; id=1", "v=STSv1; id=2"};
+	static const char *const bad[] = {"v=STSv1; id=a-b"};
+	static const char *const other[] = {"v=spf1 -all"};
+	const char *txt = "_mta-sts.example.com", *web = "mta-sts.example.com";
+	struct dns_memo *m;
+	struct sts_check s;
+	struct result r;
+
+	/* only a TXT record of another kind at _mta-sts: nothing said */
+	m = dns_memo_open(NULL, 0);
+	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, other, NULL, 1);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_UNPUBLISHED);
+	CHECK(!s.published && r.nlines == 0 && r.state == STATE_OK);
+	result_free(&r);
+	dns_memo_close(m);
+
+	m = dns_memo_open(NULL, 0);
+	dns_memo_put(m, txt, DNS_T_TXT, DNS_SERVFAIL, NULL, NULL, 0);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(!s.published && r.state == STATE_CRITICAL);
+	CHECK_STR(first_problem(&r),
+		  "MTA-STS: TXT _mta-sts.example.com: SERVFAIL");
+	result_free(&r);
+	dns_memo_close(m);
+
+	m = dns_memo_open(NULL, 0);
+	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, two, NULL, 2);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(s.published && r.state == STATE_CRITICAL);
+	CHECK_STR(first_problem(&r), "2 MTA-STS records at "
+				     "_mta-sts.example.com (RFC 8461 3.1: "
+				     "none applies)");
+	result_free(&r);
+	dns_memo_close(m);
+
+	m = dns_memo_open(NULL, 0);
+	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, bad, NULL, 1);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(s.published && r.state == STATE_CRITICAL);
+	CHECK(strncmp(first_problem(&r), "MTA-STS record at ", 18) == 0);
+	result_free(&r);
+	dns_memo_close(m);
+
+	/* a record, and mta-sts.DOMAIN without an address, or unanswered */
+	m = dns_memo_open(NULL, 0);
+	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, one, NULL, 1);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(s.published && r.state == STATE_CRITICAL);
+	CHECK_STR(s.txt.id, "20261203");
+	CHECK_STR(first_problem(&r),
+		  "MTA-STS: mta-sts.example.com has no address");
+	result_free(&r);
+	dns_memo_put(m, web, DNS_T_AAAA, DNS_TIMEOUT, NULL, NULL, 0);
+	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(r.state == STATE_UNKNOWN); /* a timeout: the -t state */
+	CHECK_STR(first_problem(&r), "MTA-STS: no address for "
+				     "mta-sts.example.com: AAAA timeout");
+	result_free(&r);
+	/* -4: the AAAA question is not asked, nor judged */
+	CHECK(sts_find(m, AF_INET, &s, &r) == STS_FAILED);
+	CHECK_STR(first_problem(&r),
+		  "MTA-STS: mta-sts.example.com has no address");
+	result_free(&r);
+	dns_memo_close(m);
+}
+
 int
 main(void)
 {
@@ -229,6 +327,7 @@ main(void)
 	RUN(test_tlsrpt);
 	RUN(test_mtasts_policy);
 	RUN(test_mtasts_match);
+	RUN(test_sts_find);
 	RUN(test_dnsbl);
 	return unit_failed ? 1 : 0;
 }
