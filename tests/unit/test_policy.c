@@ -238,6 +238,21 @@ sts_find(struct dns_memo *memo, int family, struct sts_check *s,
 	return sts_check_find(s, memo, &ctx, r);
 }
 
+/* The same, with only the TXT answer at _mta-sts.example.com put. */
+static enum sts_found
+sts_find_txt(enum dns_status status, const char *const *txt, size_t n,
+	     struct sts_check *s, struct result *r)
+{
+	struct dns_memo *m = dns_memo_open(NULL, 0);
+	enum sts_found found;
+
+	dns_memo_put(m, "_mta-sts.example.com", DNS_T_TXT, status, txt, NULL,
+		     n);
+	found = sts_find(m, AF_UNSPEC, s, r);
+	dns_memo_close(m);
+	return found;
+}
+
 static const char *
 first_problem(const struct result *r)
 {
@@ -260,39 +275,24 @@ test_sts_find(void)
 	struct result r;
 
 	/* only a TXT record of another kind at _mta-sts: nothing said */
-	m = dns_memo_open(NULL, 0);
-	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, other, NULL, 1);
-	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_UNPUBLISHED);
+	CHECK(sts_find_txt(DNS_ANSWER, other, 1, &s, &r) == STS_UNPUBLISHED);
 	CHECK(!s.published && r.nlines == 0 && r.state == STATE_OK);
 	result_free(&r);
-	dns_memo_close(m);
-
-	m = dns_memo_open(NULL, 0);
-	dns_memo_put(m, txt, DNS_T_TXT, DNS_SERVFAIL, NULL, NULL, 0);
-	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(sts_find_txt(DNS_SERVFAIL, NULL, 0, &s, &r) == STS_FAILED);
 	CHECK(!s.published && r.state == STATE_CRITICAL);
 	CHECK_STR(first_problem(&r),
 		  "MTA-STS: TXT _mta-sts.example.com: SERVFAIL");
 	result_free(&r);
-	dns_memo_close(m);
-
-	m = dns_memo_open(NULL, 0);
-	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, two, NULL, 2);
-	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(sts_find_txt(DNS_ANSWER, two, 2, &s, &r) == STS_FAILED);
 	CHECK(s.published && r.state == STATE_CRITICAL);
 	CHECK_STR(first_problem(&r), "2 MTA-STS records at "
 				     "_mta-sts.example.com (RFC 8461 3.1: "
 				     "none applies)");
 	result_free(&r);
-	dns_memo_close(m);
-
-	m = dns_memo_open(NULL, 0);
-	dns_memo_put(m, txt, DNS_T_TXT, DNS_ANSWER, bad, NULL, 1);
-	CHECK(sts_find(m, AF_UNSPEC, &s, &r) == STS_FAILED);
+	CHECK(sts_find_txt(DNS_ANSWER, bad, 1, &s, &r) == STS_FAILED);
 	CHECK(s.published && r.state == STATE_CRITICAL);
 	CHECK(strncmp(first_problem(&r), "MTA-STS record at ", 18) == 0);
 	result_free(&r);
-	dns_memo_close(m);
 
 	/* a record, and mta-sts.DOMAIN without an address, or unanswered */
 	m = dns_memo_open(NULL, 0);
