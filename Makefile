@@ -31,14 +31,10 @@ LIBS     = -Wl,--as-needed \
 	   -Wl,-Bstatic $(shell pkg-config --libs libcares libconfig) \
 	   -Wl,-Bdynamic $(shell pkg-config --libs openssl) -lm -pthread
 
-# libcurl, the MTA-STS policy's HTTPS client (proto/mtasts_fetch.c), is
-# Debian's shared library and goes only into the programs that reach that
-# file: check_ims_policy, check_ims_mx (--mta-sts), the option-table test
-# that links every plugin's table, and test_policy (steps/sts_check).  The other plugins start without
-# it and its dozen dependencies (docs/BENCHMARKS.md).
-CURL_LIBS = $(shell pkg-config --libs libcurl)
-plugins/check_ims_policy plugins/check_ims_mx tests/unit/test_options \
-	tests/unit/test_policy: LIBS += $(CURL_LIBS)
+# libcurl, the MTA-STS policy's HTTPS client, is not linked: proto/
+# mtasts_fetch.c opens Debian's libcurl.so.4 when it first fetches a
+# policy, so that no program pays for its thirty-odd shared libraries at
+# every start (docs/BENCHMARKS.md); its headers still type the calls.
 
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \

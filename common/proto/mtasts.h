@@ -5,7 +5,8 @@
  * check_ims_mx --mta-sts; and the policy's fetch over HTTPS by libcurl
  * (3.3: certificate verified for mta-sts.DOMAIN, no redirects, at most
  * 64 KiB, text/plain, under the check's deadline), to addresses the
- * caller found through its own DNS server (mtasts_fetch.c).
+ * caller found through its own DNS server (mtasts_fetch.c, which opens
+ * libcurl when it is first needed).
  */
 #ifndef IMSCHECK_MTASTS_H
 #define IMSCHECK_MTASTS_H
@@ -82,6 +83,13 @@ struct mtasts_fetch {
  * in error.  mtasts_fetch_free() releases the body.
  */
 int mtasts_fetch(struct mtasts_fetch *f);
+/*
+ * Open libcurl now rather than at the first fetch (some 10 M instructions
+ * of relocations): while a check waits for DNS answers, say.  0, or -1
+ * with the reason in err (mtasts_fetch() would fail the same way).  Safe
+ * to call from several threads, and more than once.
+ */
+int mtasts_prepare(char *err, size_t errlen);
 void mtasts_fetch_free(struct mtasts_fetch *f);
 
 #endif

@@ -234,7 +234,8 @@ hosts_from_mx(struct run *run)
 
 /*
  * The TLS context, made while the answers travel: every session's
- * handshake needs it, and the first would make the others wait for it.
+ * handshake needs it, and the first would make the others wait for it;
+ * and libcurl, opened then for --mta-sts.
  */
 static void
 prepare_tls(const struct run *run)
@@ -243,6 +244,9 @@ prepare_tls(const struct run *run)
 	char err[256];
 
 	(void)tls_prepare(&o, err, sizeof(err)); /* else each session says */
+	if (run->conf->mta_sts)
+		(void)mtasts_prepare(err,
+				     sizeof(err)); /* else the fetch says */
 }
 
 /* Round 2: each host's addresses, of the families asked, and its TLSA. */

@@ -68,7 +68,7 @@ static void
 ask_all(struct run *run)
 {
 	const struct step_policy_conf *c = run->conf;
-	char name[NAME_MAX_LEN];
+	char name[NAME_MAX_LEN], err[256];
 
 	if (!c->no_spf)
 		dns_memo_prefetch(run->memo, c->domain, DNS_T_TXT);
@@ -90,6 +90,9 @@ ask_all(struct run *run)
 			 c->domain);
 		dns_memo_prefetch(run->memo, name, DNS_T_TXT);
 	}
+	if (!c->no_mta_sts) /* libcurl, opened while the answers travel */
+		(void)mtasts_prepare(err,
+				     sizeof(err)); /* else the fetch says */
 }
 
 /* SPF. */
