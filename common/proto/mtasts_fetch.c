@@ -61,7 +61,7 @@ lib_open(void)
 	    {"curl_slist_append", (void **)&lib.slist_append},
 	    {"curl_slist_free_all", (void **)&lib.slist_free_all},
 	};
-	void *h = dlopen(CURL_SONAME, RTLD_NOW | RTLD_LOCAL);
+	void *h = dlopen(CURL_SONAME, RTLD_LAZY | RTLD_LOCAL);
 
 	if (h == NULL) {
 		snprintf(lib_error, sizeof(lib_error), "cannot load %s: %s",

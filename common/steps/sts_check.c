@@ -101,9 +101,9 @@ sts_check_find(struct sts_check *s, struct dns_memo *memo,
 	s->published = false;
 	if ((found = find_record(s, memo, ctx, r)) != STS_POLICY)
 		return found;
-	found = STS_FAILED;
 	if (find_server(&f, memo, ctx, r) == 0)
 		return STS_FAILED;
+	found = STS_FAILED;
 	if (run_transcript(ctx))
 		f.transcript = &transcript;
 	if (mtasts_fetch(&f) == -1)
@@ -114,13 +114,13 @@ sts_check_find(struct sts_check *s, struct dns_memo *memo,
 				     err, sizeof(err)) == -1)
 		result_problem(r, STATE_CRITICAL,
 			       "MTA-STS policy is not valid: %s", err);
-	else
+	else {
 		found = STS_POLICY;
-	if (found == STS_POLICY)
 		result_line(r, STATE_OK,
 			    "MTA-STS policy: mode %s, max_age %ld, %zu mx",
 			    mtasts_mode_name(s->policy.mode), s->policy.max_age,
 			    s->policy.nmx + s->policy.mx_dropped);
+	}
 	if (f.seconds > 0)
 		result_perf(r, "mta_sts_time", f.seconds, "s", NULL, NULL, 0,
 			    NAN);
