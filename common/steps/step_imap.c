@@ -91,9 +91,7 @@ mailbox(const struct step_imap_conf *conf, const struct mailbox_target *t,
 	struct tls_info *ti)
 {
 	struct imap_session is = {0};
-	int rc = -1;
-
-	int open = imap_check_open(&is, t, ctx, r);
+	int open = imap_check_open(&is, t, ctx, r), rc = -1;
 
 	if (is.tls) /* a login refused over it: cert_days all the same */
 		*ti = is.tls_info;

@@ -102,7 +102,6 @@ struct run {
 	struct dns_memo *memo; /* --mta-sts: its lookups */
 	struct sts_check sts;
 	enum sts_found sts_found;
-	enum state sts_state; /* a fault's under the policy; OK: none applies */
 	double started;
 };
 
@@ -749,21 +748,33 @@ perfdata(struct run *run)
 	run_judge_time(run->ctx, run->r, "time", "", mono_now() - run->started);
 }
 
+/*
+ * The state of a fault under the policy: CRITICAL in mode enforce
+ * (senders that apply it defer the mail), WARNING in mode testing (they
+ * deliver, and report it: RFC 8460); OK when no policy applies.
+ */
+static enum state
+sts_state(const struct run *run)
+{
+	if (run->sts_found != STS_POLICY || run->sts.policy.mode == MTASTS_NONE)
+		return STATE_OK;
+	return run->sts.policy.mode == MTASTS_ENFORCE ? STATE_CRITICAL
+						      : STATE_WARNING;
+}
+
 /* What senders that apply the policy do with an MX that fails it. */
 static const char *
 sts_consequence(const struct run *run)
 {
-	return run->sts_state == STATE_CRITICAL
+	return sts_state(run) == STATE_CRITICAL
 		   ? "do not deliver to it"
 		   : "report it and deliver anyway";
 }
 
 /*
  * --mta-sts, once the policy is fetched: its mode, and each MX host
- * against its mx patterns (RFC 8461 4.1).  Enforce makes a fault
- * CRITICAL (senders that apply the policy defer the mail), testing a
- * WARNING (they deliver, and report it: RFC 8460); the state is kept for
- * the sessions' faults (judge_transport()).
+ * against its mx patterns (RFC 8461 4.1), a fault in sts_state(); the
+ * sessions are judged against it in judge_transport().
  */
 static void
 judge_sts(struct run *run)
@@ -771,7 +782,6 @@ judge_sts(struct run *run)
 	const struct mtasts_policy *p = &run->sts.policy;
 	const char *mode = mtasts_mode_name(p->mode);
 
-	run->sts_state = STATE_OK;
 	if (!run->conf->mta_sts || run->sts_found == STS_FAILED)
 		return; /* not asked, or sts_check_find() said why */
 	if (run->sts_found == STS_UNPUBLISHED) {
@@ -787,8 +797,6 @@ judge_sts(struct run *run)
 			       "policy, senders apply none");
 		return;
 	}
-	run->sts_state =
-	    p->mode == MTASTS_ENFORCE ? STATE_CRITICAL : STATE_WARNING;
 	for (size_t i = 0; i < run->nhost; i++) {
 		const char *pat = mtasts_policy_match(p, run->host[i].name);
 
@@ -797,7 +805,7 @@ judge_sts(struct run *run)
 				    "%s matches the MTA-STS policy's mx %s",
 				    run->host[i].name, pat);
 		else
-			result_problem(run->r, run->sts_state,
+			result_problem(run->r, sts_state(run),
 				       "%s matches no mx of the MTA-STS "
 				       "policy (mode %s): senders that apply "
 				       "it %s",
@@ -822,7 +830,7 @@ judge_transport(struct run *run, const struct mx_session *m)
 
 	if (!m->greeted)
 		return; /* its own problem says why */
-	if (run->sts_state == STATE_OK ||
+	if (sts_state(run) == STATE_OK ||
 	    mtasts_policy_match(&run->sts.policy, name) == NULL) {
 		if (!m->ss.tls)
 			result_problem(run->r, STATE_WARNING,
@@ -844,12 +852,12 @@ judge_transport(struct run *run, const struct mx_session *m)
 		 mtasts_mode_name(run->sts.policy.mode));
 	consequence = sts_consequence(run);
 	if (!m->ss.tls)
-		result_problem(run->r, run->sts_state,
+		result_problem(run->r, sts_state(run),
 			       "%s: %s does not offer STARTTLS: senders that "
 			       "apply the MTA-STS policy (%s) %s",
 			       name, peer(m), mode, consequence);
 	else if (ti->has_cert && !ti->pkix_verified && !m->expired)
-		result_problem(run->r, run->sts_state,
+		result_problem(run->r, sts_state(run),
 			       "%s: %s: certificate for %s does not verify "
 			       "for %s (%s): senders that apply the MTA-STS "
 			       "policy (%s)%s %s",

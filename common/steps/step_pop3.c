@@ -24,9 +24,7 @@ mailbox(const struct mailbox_target *t, const struct run_ctx *ctx,
 	struct tls_info *ti)
 {
 	struct pop3_session ps = {0};
-	int rc = -1;
-
-	int open = pop3_check_open(&ps, t, ctx, r);
+	int open = pop3_check_open(&ps, t, ctx, r), rc = -1;
 
 	if (ps.tls) /* a login refused over it: cert_days all the same */
 		*ti = ps.tls_info;
